@@ -1,0 +1,50 @@
+// Lint, including the layering rules of DESIGN.md §2: runner/ is pure Node (no electron, react or
+// renderer code); renderer/ is the browser (no Node built-ins, and from runner/ only type-only
+// imports of the service contract).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'output/**', 'coverage/**', 'test-results/**', 'renderer/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', structuredClone: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['runner/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'electron', message: 'runner/ must run under plain Node: never import electron (DESIGN.md §1, §7).' },
+          { name: 'react', message: 'runner/ never imports react.' },
+          { name: 'react-dom', message: 'runner/ never imports react-dom.' },
+        ],
+        patterns: [{ group: ['**/renderer/**', 'electron/*', 'react/*', 'react-dom/*'], message: 'runner/ may not import the renderer, electron or react.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in the browser: no Node built-ins.' })),
+        patterns: [{ group: ['**/runner/**', '!**/runner/service/contract*'], message: 'renderer/ may import only the service contract from runner/.' },
+          { group: ['**/runner/service/contract*'], allowTypeImports: true, message: 'renderer/ may import the service contract as types only.' }],
+      }],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);

@@ -1,0 +1,322 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { ProcessingStage, LogLevel } from '../pipeline/stage.js';
+import { fromWire, wireNumItems, type Task, type WireTask } from '../pipeline/tasks.js';
+import { RunCancelledError, StageFailedError } from '../pipeline/errors.js';
+import { MachineAllocator, type Placement } from '../hardware/allocator.js';
+import { HardwareSampler } from '../hardware/detect.js';
+import type { BackendName, RunErrorInfo, RunEvent, RunSummary, StageStatus } from './events.js';
+import type { ExecutionResult, RunOptions } from './executor.js';
+import { NodeWorkerLauncher } from './launcher.js';
+import { StagePool, type Batch, type PoolWorker } from './pool.js';
+import { StageStats } from './stage-stats.js';
+import { SampleQueue } from './sample-queue.js';
+import { planMachine, type MachinePlan } from './run-plan.js';
+import type { ProcessReply } from './protocol.js';
+import type { WorkerCallError, WorkerCrashedError } from './worker-client.js';
+import { formatStatusTable } from './status-log.js';
+
+/** What a backend tells the shared run machinery about itself. */
+export interface RunSettings {
+  backend: BackendName;
+  executionMode: string | null;
+  ignoreFailures: boolean;
+  slotsPerWorker: number;
+  loggingIntervalS: number;
+  /** Fraction of the machine's CPUs the scheduler may use (Xenna's cpu_allocation_percentage). */
+  cpuFraction: number;
+}
+
+/**
+ * One run of built stages: the state and effects every backend shares. It plans the machine,
+ * owns one StagePool and one output queue per stage, counts the funnel, emits the typed event
+ * stream (status, logs, hardware samples), handles failures, cancellation and the summary.
+ * A backend subclasses it and implements `tick()`: its scheduling policy, called whenever
+ * something changed.
+ */
+export abstract class EngineRun {
+  readonly runId: string;
+  readonly pools: StagePool[] = [];
+  readonly stats: StageStats[];
+  /** Output samples of each stage not yet taken by the next stage (the last stage's go to the results). */
+  readonly queues: Array<SampleQueue<WireTask>>;
+  /** Inputs of the first stage. */
+  readonly input = new SampleQueue<WireTask>();
+  readonly done: boolean[];
+  /** Desired worker count per stage, as the policy last decided. */
+  readonly targets: number[];
+  readonly warnings: string[] = [];
+  protected readonly results: WireTask[] = [];
+  protected plan!: MachinePlan;
+  protected allocator!: MachineAllocator;
+  protected readonly t0 = Date.now();
+  private batchSeq = 0;
+  private readonly maxStarting = Math.max(2, availableParallelism());
+  private tickQueued = false;
+  private finished = false;
+  private resolve!: (r: ExecutionResult) => void;
+  private reject!: (e: unknown) => void;
+  private timers: NodeJS.Timeout[] = [];
+  private sampler: HardwareSampler | null = null;
+
+  constructor(
+    readonly stages: ProcessingStage[],
+    initial: Task[],
+    readonly options: RunOptions,
+    readonly settings: RunSettings,
+  ) {
+    this.runId = options.runId ?? randomUUID();
+    this.stats = stages.map((s) => new StageStats(s.name));
+    this.queues = stages.map(() => new SampleQueue<WireTask>());
+    this.input.push(...initial.map((t) => t.toWire()));
+    this.done = stages.map(() => false);
+    this.targets = stages.map(() => 0);
+  }
+
+  /** The policy's scheduling pass. */
+  protected abstract tick(): void;
+
+  /** Seconds since the run started. */
+  now(): number {
+    return (Date.now() - this.t0) / 1000;
+  }
+
+  /** Runs to completion. Rejects with PlanError, StageFailedError or RunCancelledError (each with `summary`). */
+  async execute(): Promise<ExecutionResult> {
+    const signal = this.options.signal;
+    if (signal?.aborted) throw new RunCancelledError();
+    const minimumCpus = this.stages.reduce((n, s) => n + s.resources.cpus * (s.num_workers() ?? 1) * Math.max(1, Math.floor(s.resources.gpus)), 0);
+    this.plan = await planMachine(this.stages, { hardware: this.options.hardware, cpus: this.options.cpus, gpus: this.options.gpus, cpuFraction: this.settings.cpuFraction, minimumCpus });
+    this.allocator = new MachineAllocator({ cpus: this.plan.schedulableCpus, gpus: this.plan.gpus });
+    for (const w of this.plan.warnings) this.warn(w);
+    const launcher = this.options.launcher ?? new NodeWorkerLauncher();
+    for (const stage of this.stages) {
+      const idx = this.pools.length;
+      this.pools.push(
+        new StagePool(
+          { runId: this.runId, stage, launcher, baseEnv: process.env, slotsPerWorker: this.settings.slotsPerWorker, maxCrashRetries: 3, maxConsecutiveDeaths: 4, release: (p) => this.release(p) },
+          {
+            onResult: (b, r, w) => this.handleResult(idx, b, r, w),
+            onBatchError: (b, e, w) => this.handleBatchError(idx, b, e, w),
+            onBatchLost: (b, e) => this.handleBatchLost(idx, b, e),
+            onFatal: (e) => this.fail(e),
+            onLog: (level, source, msg) => this.log(level, source, msg),
+            onChange: () => this.wake(),
+          },
+        ),
+      );
+    }
+    const result = new Promise<ExecutionResult>((res, rej) => ((this.resolve = res), (this.reject = rej)));
+    const onAbort = () => this.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.emit({
+      type: 'run_started', run_id: this.runId, t: Date.now(), pipeline: this.options.pipelineName ?? 'pipeline', backend: this.settings.backend, execution_mode: this.settings.executionMode,
+      stages: this.stages.map((s) => ({ name: s.name, type: s.type, resources: s.resources.toJSON(), batch_size: s.batch_size })),
+    });
+    this.startTimers();
+    this.wake();
+    try {
+      return await result;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Schedules one scheduling pass soon; many wake-ups coalesce into one pass. */
+  wake(): void {
+    if (this.tickQueued || this.finished) return;
+    this.tickQueued = true;
+    setImmediate(() => {
+      this.tickQueued = false;
+      if (this.finished) return;
+      try {
+        this.tick();
+      } catch (e: unknown) {
+        this.fail(e);
+      }
+    });
+  }
+
+  /** A new batch from samples. */
+  makeBatch(tasks: WireTask[]): Batch {
+    return { id: ++this.batchSeq, tasks, attempts: 0 };
+  }
+
+  /** Tries to start one worker for a stage; false when the CPUs or GPUs it needs are not free now. */
+  startWorker(idx: number, extra: Record<string, unknown> = {}): boolean {
+    // Stagger start-up: at most one starting process per core, stages in order, so that the
+    // first stage's worker is not slowed down by all the others loading at once.
+    const starting = this.pools.reduce((n, p) => n + p.startingCount, 0);
+    if (starting >= this.maxStarting) return false;
+    const stage = this.stages[idx] as ProcessingStage;
+    const shape = stage.resources.toJSON();
+    const cpus = shape.cpus * Math.max(1, Math.floor(shape.gpus));
+    const u = this.allocator.usage();
+    if (u.cpus_used + cpus > u.cpus_total + 1e-9 && u.cpus_used > 0) return false;
+    const placement = this.allocator.tryAllocate({ ...shape, cpus });
+    if (!placement) return false;
+    (this.pools[idx] as StagePool).addWorker(placement, extra);
+    return true;
+  }
+
+  private release(p: Placement): void {
+    this.allocator.release(p);
+    this.wake();
+  }
+
+  /** Takes the finished outputs of a stage into its queue (or the results, for the last stage). */
+  protected handleResult(idx: number, batch: Batch, reply: ProcessReply, worker: PoolWorker): void {
+    const st = this.stats[idx] as StageStats;
+    const itemsIn = batch.tasks.reduce((n, t) => n + wireNumItems(t), 0);
+    const itemsOut = reply.tasks.reduce((n, t) => n + wireNumItems(t), 0);
+    st.record(worker.id, { tasksIn: batch.tasks.length, itemsIn, tasksOut: reply.tasks.length, itemsOut, none: reply.returned_none, start: reply.started_at - this.t0 / 1000, duration: reply.duration_s });
+    if (idx === this.stages.length - 1) this.results.push(...reply.tasks);
+    else (this.queues[idx] as SampleQueue<WireTask>).push(...reply.tasks);
+    this.emit({ type: 'task_processed', run_id: this.runId, t: Date.now(), stage: st.name, items: itemsIn });
+    this.wake();
+  }
+
+  private handleBatchError(idx: number, batch: Batch, err: WorkerCallError, worker: PoolWorker): void {
+    const stage = this.stages[idx] as ProcessingStage;
+    const taskId = batch.tasks[0]?.task_id ?? null;
+    if (this.settings.ignoreFailures) {
+      (this.stats[idx] as StageStats).failedBatches++;
+      this.log('warn', worker.id, `ignoring a failed batch of ${batch.tasks.length} task(s) starting at ${taskId}: ${err.remote.message}`);
+      this.wake();
+      return;
+    }
+    this.fail(new StageFailedError(stage.name, taskId, err.remote.message, err.remote.stack));
+  }
+
+  private handleBatchLost(idx: number, batch: Batch, err: WorkerCrashedError): void {
+    const stage = this.stages[idx] as ProcessingStage;
+    const taskId = batch.tasks[0]?.task_id ?? null;
+    const msg = `its worker died ${batch.attempts} times while processing it (last: ${err.message})`;
+    if (this.settings.ignoreFailures) {
+      (this.stats[idx] as StageStats).failedBatches++;
+      this.log('warn', stage.name, `dropping a batch starting at ${taskId}: ${msg}`);
+      return;
+    }
+    this.fail(new StageFailedError(stage.name, taskId, msg));
+  }
+
+  /** Logs a line through the event stream. */
+  log(level: LogLevel, source: string, message: string): void {
+    this.emit({ type: 'log', run_id: this.runId, t: Date.now(), level, source, message });
+  }
+
+  /** Records a warning for the summary and logs it. */
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.log('warn', 'engine', message);
+  }
+
+  protected emit(e: RunEvent): void {
+    try {
+      this.options.onEvent?.(e);
+    } catch (err: unknown) {
+      if (e.type !== 'log') this.log('error', 'engine', `an event listener threw: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Live status of every stage. */
+  statusRows(): StageStatus[] {
+    const now = this.now();
+    return this.stages.map((_, i) => {
+      const inQ = (i === 0 ? this.input : (this.queues[i - 1] as SampleQueue<WireTask>)).length;
+      const outQ = i === this.stages.length - 1 ? this.results.length : (this.queues[i] as SampleQueue<WireTask>).length;
+      return (this.stats[i] as StageStats).status(this.pools[i] as StagePool, inQ, outQ, this.targets[i] as number, this.done[i] as boolean, now);
+    });
+  }
+
+  private emitStatus(): void {
+    const u = this.allocator.usage();
+    this.emit({
+      type: 'stage_status', run_id: this.runId, t: Date.now(), elapsed_s: this.now(), stages: this.statusRows(),
+      cpus: { total: u.cpus_total, used: u.cpus_used }, gpus: { total: u.devices.length, used: u.devices.reduce((n, d) => n + d.used_fraction, 0) },
+    });
+  }
+
+  private logStatus(): void {
+    const u = this.allocator.usage();
+    this.log('info', 'status', formatStatusTable(this.now(), this.statusRows(), u));
+  }
+
+  private startTimers(): void {
+    this.timers.push(setInterval(() => this.emitStatus(), 500));
+    this.timers.push(setInterval(() => this.logStatus(), Math.max(0.05, this.settings.loggingIntervalS) * 1000));
+    // A slow heartbeat for time-based policy decisions (grace periods, autoscale intervals).
+    this.timers.push(setInterval(() => this.wake(), 250));
+    if (this.options.onEvent) {
+      this.sampler = new HardwareSampler(this.plan.inventory);
+      const sample = () =>
+        void this.sampler?.sample().then(
+          (s) => this.emit({ type: 'hardware_sample', run_id: this.runId, t: Date.now(), sample: s }),
+          () => undefined,
+        );
+      this.timers.push(setInterval(sample, 2000));
+    }
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Ends the run successfully: stops every pool gracefully and resolves with the outputs. */
+  protected async succeed(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    await Promise.all(this.pools.map((p) => p.close()));
+    const summary = this.finish('succeeded', null);
+    this.resolve({ tasks: this.results.map(fromWire), summary });
+  }
+
+  /** Ends the run with an error: kills every worker, then rejects. */
+  fail(err: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    void Promise.all(this.pools.map((p) => p.kill())).then(() => {
+      const info: RunErrorInfo = err instanceof StageFailedError
+        ? { stage: err.stage, task_id: err.taskId, message: err.stageMessage, stack: err.stageStack }
+        : { stage: null, task_id: null, message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? (err.stack ?? null) : null };
+      const summary = this.finish('failed', info);
+      this.reject(withSummary(err, summary));
+    });
+  }
+
+  /** Cancels: kills every worker within a few seconds and rejects with RunCancelledError. */
+  cancel(): void {
+    if (this.finished) return;
+    this.finished = true;
+    void Promise.all(this.pools.map((p) => p.kill())).then(() => {
+      const summary = this.finish('cancelled', null);
+      this.reject(withSummary(new RunCancelledError(), summary));
+    });
+  }
+
+  private finish(status: RunSummary['status'], error: RunErrorInfo | null): RunSummary {
+    for (const t of this.timers) clearInterval(t);
+    if (status === 'succeeded') this.logStatus();
+    const summary: RunSummary = {
+      run_id: this.runId,
+      status,
+      backend: this.settings.backend,
+      execution_mode: this.settings.executionMode,
+      duration_s: Math.round(this.now() * 1000) / 1000,
+      output_tasks: this.results.length,
+      stages: this.stages.map((_, i) => (this.stats[i] as StageStats).summary(this.pools[i] as StagePool)),
+      warnings: [...this.warnings],
+      error,
+    };
+    this.emit({ type: 'run_finished', run_id: this.runId, t: Date.now(), summary });
+    return summary;
+  }
+}
+
+/** Attaches the run summary to the error a failed or cancelled run rejects with. */
+export function withSummary<E>(err: E, summary: RunSummary): E {
+  if (err instanceof Error) (err as Error & { summary?: RunSummary }).summary = summary;
+  return err;
+}
+
+/** The summary attached to a run's error, if any. */
+export function summaryOf(err: unknown): RunSummary | null {
+  return err instanceof Error ? ((err as Error & { summary?: RunSummary }).summary ?? null) : null;
+}
