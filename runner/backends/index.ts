@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { BackendName } from '../engine/events.js';
 import type { Executor } from '../engine/executor.js';
 import { ValidationError } from '../pipeline/errors.js';

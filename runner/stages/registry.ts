@@ -35,6 +35,12 @@ const registry = new Map<string, StageDefinition>();
 /** Adds a stage type to the catalog. Registering the same type twice is a programming error. */
 export function registerStage<P extends z.ZodObject>(def: StageDefinition<P>): StageDefinition<P> {
   if (registry.has(def.type) && registry.get(def.type) !== (def as unknown)) throw new Error(`stage type "${def.type}" is registered twice`);
+  if (def.module) {
+    // Stages built from an external definition remember its module, so workers can import it.
+    const create = def.create.bind(def);
+    const module = def.module;
+    def = { ...def, create: (p, ctx) => Object.assign(create(p, ctx), { module }) };
+  }
   registry.set(def.type, def as unknown as StageDefinition);
   return def;
 }

@@ -32,7 +32,7 @@ export type JsonlWriterParams = z.output<typeof params>;
  * a re-run replaces its files instead of adding copies.
  */
 export function outputFileName(sourceFiles: readonly string[] | null, taskId: string, extension = '.jsonl'): string {
-  const key = sourceFiles && sourceFiles.length ? [...sourceFiles].join('|') + '|' + taskId : taskId;
+  const key = sourceFiles && sourceFiles.length ? [...sourceFiles].sort().join('|') + '|' + taskId : taskId;
   return createHash('sha256').update(key).digest('hex').slice(0, 16) + extension;
 }
 

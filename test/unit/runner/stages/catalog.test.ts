@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { listStages, getStage } from '../../../../runner/stages/registry.js';
-import { CompositeStage, ProcessingStage } from '../../../../runner/pipeline/stage.js';
+import { CompositeStage, type ProcessingStage } from '../../../../runner/pipeline/stage.js';
 import * as catalog from '../../../../runner/stages/index.js';
 import { build } from './helpers.js';
 

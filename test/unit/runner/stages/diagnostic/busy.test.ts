@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DocumentBatch, type Task } from '../../../../../runner/pipeline/tasks.js';
-import { BusyStage, burnCpuMs } from '../../../../../runner/stages/diagnostic/busy.js';
+import { type BusyStage, burnCpuMs } from '../../../../../runner/stages/diagnostic/busy.js';
 import { getStage } from '../../../../../runner/stages/registry.js';
 import { buildProcessing, worker } from '../helpers.js';
 

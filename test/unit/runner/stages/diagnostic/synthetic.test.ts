@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { EmptyTask, type DocumentBatch } from '../../../../../runner/pipeline/tasks.js';
-import { SyntheticDocuments } from '../../../../../runner/stages/diagnostic/synthetic.js';
+import { type SyntheticDocuments } from '../../../../../runner/stages/diagnostic/synthetic.js';
 import { getStage } from '../../../../../runner/stages/registry.js';
 import { buildProcessing, makeTempDir } from '../helpers.js';
 

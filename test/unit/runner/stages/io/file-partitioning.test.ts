@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { getStage } from '../../../../../runner/stages/registry.js';
-import { EmptyTask, FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
-import { FilePartitioningStage, groupBySize } from '../../../../../runner/stages/io/file-partitioning.js';
+import { EmptyTask, type FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
+import { type FilePartitioningStage, groupBySize } from '../../../../../runner/stages/io/file-partitioning.js';
 import { buildProcessing, check, makeTempDir, writeText } from '../helpers.js';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { EmptyTask, FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
-import { CompositeStage } from '../../../../../runner/pipeline/stage.js';
+import { type CompositeStage } from '../../../../../runner/pipeline/stage.js';
 import { getStage } from '../../../../../runner/stages/registry.js';
 import { FilePartitioningStage } from '../../../../../runner/stages/io/file-partitioning.js';
 import { JsonlReader, JsonlReaderStage } from '../../../../../runner/stages/io/jsonl-reader.js';

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { DocumentBatch, FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
-import { JsonlWriter, outputFileName, writeJsonlAtomic } from '../../../../../runner/stages/io/jsonl-writer.js';
-import { JsonlReaderStage } from '../../../../../runner/stages/io/jsonl-reader.js';
+import { type JsonlWriter, outputFileName, writeJsonlAtomic } from '../../../../../runner/stages/io/jsonl-writer.js';
+import { type JsonlReaderStage } from '../../../../../runner/stages/io/jsonl-reader.js';
 import { buildProcessing, check, makeTempDir, node, worker, writeText } from '../helpers.js';
 
 let dir: string;
