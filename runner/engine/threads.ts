@@ -7,6 +7,7 @@ import type { Piscina } from 'piscina';
  */
 let pool: Piscina | null = null;
 let size = 0;
+let poolFile = '';
 
 /** Sizes the pool; called by the worker entry from the stage's CPU allocation. */
 export function setWorkerThreads(threads: number): void {
@@ -22,8 +23,9 @@ export async function workerThreads(filename: string): Promise<Piscina | null> {
   if (!pool) {
     const { Piscina: Pool } = await import('piscina');
     pool = new Pool({ filename, minThreads: size, maxThreads: size, idleTimeout: 60_000 });
+    poolFile = filename;
   }
-  else if (pool.options.filename !== filename) throw new Error('one thread-pool module per worker process');
+  else if (poolFile !== filename) throw new Error('one thread-pool module per worker process');
   return pool;
 }
 

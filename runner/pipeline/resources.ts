@@ -46,7 +46,7 @@ export class Resources {
   /** A short human description, e.g. "1 CPU, 0.5 GPU" or "2 CPUs, 20 GB GPU memory". */
   describe(): string {
     const parts = [`${this.cpus} CPU${this.cpus === 1 ? '' : 's'}`];
-    if (this.gpus > 0) parts.push(`${this.gpus} GPU${this.gpus === 1 ? '' : 's'}`);
+    if (this.gpus > 0) parts.push(`${this.gpus} GPU${this.gpus > 1 ? 's' : ''}`);
     if (this.gpu_memory_gb > 0) parts.push(`${this.gpu_memory_gb} GB GPU memory`);
     return parts.join(', ');
   }

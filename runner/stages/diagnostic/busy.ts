@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { ProcessingStage, type WorkerMetadata } from '../../pipeline/stage.js';
 import type { Task } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
+import { workerThreads, workerThreadCount } from '../../engine/threads.js';
+import spin from './busy-thread.js';
+
+const THREAD_MODULE = new URL('./busy-thread.js', import.meta.url).href;
 
 const params = z
   .object({
     sleep_ms_per_task: z.number().min(0).default(0).describe('Milliseconds to wait (idle, on a timer) for each task.'),
     spin_ms_per_task: z.number().min(0).default(0).describe("Milliseconds of this process's CPU time to burn for each task; on a busy machine the wall time grows accordingly."),
     setup_ms: z.number().min(0).default(0).describe('Milliseconds that setup() waits, to imitate a slow model load.'),
+    spin_iterations_per_task: z.number().int().min(0).default(0).describe('A fixed amount of CPU work per task (loop iterations); a worker given 2 or more CPUs runs a batch of these on parallel threads.'),
     fail_every: z.number().int().min(0).default(0).describe('Fail every n-th batch that a worker processes (0: never).'),
   })
   .strict();
@@ -67,11 +72,16 @@ export class BusyStage extends ProcessingStage<Task, Task> {
   override async process_batch(tasks: Task[]): Promise<Array<Task | null>> {
     const k = ++this.batches;
     if (this.opts.fail_every > 0 && k % this.opts.fail_every === 0) throw new Error(`BusyStage: planned failure on batch ${k} of this worker`);
-    const out: Task[] = [];
-    for (const t of tasks) {
-      this.validate_input(t);
-      out.push(await this.process(t));
+    for (const t of tasks) this.validate_input(t);
+    // Fixed-size work: a worker given several CPUs runs the batch's tasks on its piscina threads.
+    const iterations = this.opts.spin_iterations_per_task;
+    if (iterations > 0) {
+      const pool = workerThreadCount() > 1 && tasks.length > 1 ? await workerThreads(THREAD_MODULE) : null;
+      if (pool) await Promise.all(tasks.map(() => pool.run({ iterations })));
+      else for (let i = 0; i < tasks.length; i++) burnSink ^= spin({ iterations });
     }
+    const out: Task[] = [];
+    for (const t of tasks) out.push(await this.process(t));
     return out;
   }
 }
