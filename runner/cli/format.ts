@@ -1,9 +1,10 @@
 import type { RunSummary } from '../engine/events.js';
 
-/** A plain table of rows of cells, first column left-aligned, others right-aligned. */
-export function table(head: string[], rows: string[][]): string[] {
+/** A plain table of rows of cells: numbers right-aligned (first column and text columns left-aligned). */
+export function table(head: string[], rows: string[][], leftAligned: 'first' | 'all' = 'first'): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ').trimEnd();
+  const left = (i: number) => i === 0 || leftAligned === 'all';
+  const fmt = (cells: string[]) => cells.map((c, i) => (left(i) ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ').trimEnd();
   return [fmt(head), ...rows.map(fmt)];
 }
 

@@ -11,7 +11,15 @@ import { detectHardware, describeGraphicsControllers, unsupportedControllersNote
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+/** Set by a bundler's define (the self-contained build has no package.json beside it); absent in the tsc build. */
+declare const __CURATOR_VERSION__: string | undefined;
+
+const pkg = {
+  version:
+    typeof __CURATOR_VERSION__ === 'string'
+      ? __CURATOR_VERSION__
+      : (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+};
 
 const program = new Command('curator')
   .description('Curator Desktop: run data-curation pipelines (NeMo Curator\u2019s model) on this machine')
@@ -88,7 +96,7 @@ program
       console.log(`\n${s.type} — ${s.description}`);
       if (!s.parameters.length) continue;
       const rows = s.parameters.map((p) => [p.name, p.type, p.default === undefined ? (p.required ? '(required)' : '') : JSON.stringify(p.default), p.description]);
-      for (const l of table(['  parameter', 'type', 'default', 'description'], rows.map((r) => ['  ' + r[0], ...r.slice(1)] as string[]))) console.log(l);
+      for (const l of table(['  parameter', 'type', 'default', 'description'], rows.map((r) => ['  ' + r[0], ...r.slice(1)] as string[]), 'all')) console.log(l);
     }
   });
 

@@ -14,7 +14,7 @@ function tasks(n: number): Task[] {
 
 describe('BusyStage', () => {
   it('has the documented defaults and counts as a batch-processing stage', () => {
-    expect(getStage('BusyStage').params.parse({})).toEqual({ sleep_ms_per_task: 0, spin_ms_per_task: 0, setup_ms: 0, fail_every: 0 });
+    expect(getStage('BusyStage').params.parse({})).toEqual({ sleep_ms_per_task: 0, spin_ms_per_task: 0, spin_iterations_per_task: 0, setup_ms: 0, fail_every: 0 });
     expect(getStage('BusyStage').category).toBe('diagnostic');
     const s = busy({});
     expect(s.name).toBe('busy');
@@ -99,5 +99,19 @@ describe('burnCpuMs', () => {
     burnCpuMs(0);
     burnCpuMs(-5);
     expect(performance.now() - t).toBeLessThan(5);
+  });
+});
+
+describe('BusyStage fixed-size work', () => {
+  it('runs spin_iterations_per_task inline when the worker has one thread', async () => {
+    const def = getStage('BusyStage');
+    const stage = def.create(def.params.parse({ spin_iterations_per_task: 2_000_000 }), { resolvePath: (p: string) => p }) as import('../../../../../runner/stages/diagnostic/busy.js').BusyStage;
+    const { DocumentBatch } = await import('../../../../../runner/pipeline/tasks.js');
+    const tasks = [new DocumentBatch({ data: [{ a: 1 }] }), new DocumentBatch({ data: [{ a: 2 }] })];
+    const before = process.cpuUsage();
+    const out = await stage.process_batch(tasks);
+    const used = process.cpuUsage(before);
+    expect(out).toEqual(tasks);
+    expect(used.user + used.system).toBeGreaterThan(1000);
   });
 });
