@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'output/**', 'coverage/**', 'test-results/**', 'renderer/dist/**'] },
+  { ignores: ['dist/**', '.device/**', '.bench/**', 'node_modules/**', 'output/**', 'coverage/**', 'test-results/**', 'renderer/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

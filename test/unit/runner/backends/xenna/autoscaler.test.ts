@@ -160,9 +160,12 @@ describe('placement on one machine', () => {
     expect(solve({ cpus: 8, gpus: 2, stages })).toEqual([2, 1]);
   });
 
-  it('fits ten 0.1-GPU workers on one device, not eleven', () => {
+  it('fits ten 0.1-GPU workers (or twenty 0.05) on one device, not eleven', () => {
     const ten = [stage('tenth', { cpus: 0.1, gpus: 0.1, requested_workers: 10 })];
     expect(solve({ cpus: 8, gpus: 1, stages: ten })).toEqual([10]);
+    // In plain floating point twenty 0.05 add up to just over 1.0.
+    const twenty = [stage('twentieth', { cpus: 0.1, gpus: 0.05, requested_workers: 20 })];
+    expect(solve({ cpus: 8, gpus: 1, stages: twenty })).toEqual([20]);
     const eleven = [stage('tenth', { cpus: 0.1, gpus: 0.1, requested_workers: 11 })];
     expect(allocationError(() => solveAllocation({ cpus: 8, gpus: 1, stages: eleven })).stage).toBe('tenth');
   });

@@ -105,7 +105,7 @@ describe('burnCpuMs', () => {
 describe('BusyStage fixed-size work', () => {
   it('runs spin_iterations_per_task inline when the worker has one thread', async () => {
     const def = getStage('BusyStage');
-    const stage = def.create(def.params.parse({ spin_iterations_per_task: 2_000_000 }), { resolvePath: (p: string) => p }) as import('../../../../../runner/stages/diagnostic/busy.js').BusyStage;
+    const stage = def.create(def.params.parse({ spin_iterations_per_task: 2_000_000 }), { resolvePath: (p: string) => p }) as BusyStage;
     const { DocumentBatch } = await import('../../../../../runner/pipeline/tasks.js');
     const tasks = [new DocumentBatch({ data: [{ a: 1 }] }), new DocumentBatch({ data: [{ a: 2 }] })];
     const before = process.cpuUsage();
