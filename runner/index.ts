@@ -29,6 +29,8 @@ export { BACKENDS, BACKEND_NAMES, createExecutor } from './backends/index.js';
 export type { Executor, ExecutionResult, RunOptions } from './engine/executor.js';
 export type { RunEvent, RunSummary, StageSummary, StageStatus, BackendName } from './engine/events.js';
 export { summaryOf } from './engine/run.js';
+export { startRun } from './engine/run-handle.js';
+export type { RunHandle } from './engine/run-handle.js';
 export { NodeWorkerLauncher } from './engine/launcher.js';
 export type { WorkerLauncher, WorkerProcess, LaunchOptions } from './engine/launcher.js';
 

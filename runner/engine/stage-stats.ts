@@ -1,6 +1,6 @@
 import type { StageStatus, StageSummary } from './events.js';
 import type { StagePool } from './pool.js';
-import { RateEstimator, median } from '../backends/xenna/estimator.js';
+import { RateEstimator, median } from './estimator.js';
 
 /**
  * Counters and speed estimates of one stage during a run: the funnel (tasks and items in / out,

@@ -26,6 +26,7 @@ export class Resources {
     if (!Number.isFinite(gpus) || gpus < 0) problems.push(`resources.gpus must be a number >= 0, got ${gpus}`);
     if (!Number.isFinite(mem) || mem < 0) problems.push(`resources.gpu_memory_gb must be a number >= 0, got ${mem}`);
     if (gpus > 0 && mem > 0) problems.push('resources: set either gpus or gpu_memory_gb, not both');
+    if (cpus === 0 && gpus === 0 && mem === 0) problems.push('resources: a worker must ask for some CPU or GPU (cpus is 0 and no GPU is requested)');
     if (gpus > 1 && !Number.isInteger(gpus)) problems.push(`resources.gpus above 1 must be a whole number, got ${gpus}`);
     if (problems.length) throw new ValidationError(problems);
     this.cpus = cpus;

@@ -60,3 +60,31 @@ describe('Pipeline.run(executor) through worker processes', () => {
     expect(err?.summary?.status).toBe('failed');
   });
 });
+
+describe('startRun(): a handle with cancel()', () => {
+  it('cancel() stops the run and every worker process, and the result rejects as cancelled', async () => {
+    const { startRun, NodeWorkerLauncher } = await import('../../dist/runner/index.js');
+    const pids: number[] = [];
+    const inner = new NodeWorkerLauncher();
+    const launcher = { kind: 'recording', launch: (o: Parameters<typeof inner.launch>[0]) => { const p = inner.launch(o); if (p.pid) pids.push(p.pid); return p; } };
+    const synth = getStage('SyntheticDocuments');
+    const busy = getStage('BusyStage');
+    const ctx = { resolvePath: (p: string) => p };
+    const p = new Pipeline('cancel-me')
+      .add_stage(synth.create(synth.params.parse({ num_tasks: 200, docs_per_task: 1 }), ctx))
+      .add_stage(busy.create(busy.params.parse({ sleep_ms_per_task: 200 }), ctx));
+    let processed = 0;
+    const h = startRun(p, new XennaExecutor({ logging_interval: 5 }), { launcher, cpus: 3, onEvent: (e) => void (e.type === 'task_processed' && processed++) });
+    while (processed < 3) await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    h.cancel();
+    const err = await h.result.then(() => null, (e: unknown) => e as Error & { summary?: { status: string; run_id: string } });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(err?.name).toBe('RunCancelledError');
+    expect(err?.summary?.status).toBe('cancelled');
+    expect(err?.summary?.run_id).toBe(h.runId);
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    expect(pids.filter(alive)).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@
  * worker counts and slots per worker the engine should move to. Four phases, in Xenna's order:
  * pinned counts, one worker per stage, max-min balancing with donors, then headroom.
  */
-import { FIXED_ONE, MachinePlacement, workerShape, type WorkerShape } from './placement.js';
+import { MachinePlacement, describeRequest, seedRank, workerShape, type WorkerShape } from './placement.js';
 
 /** Xenna phase 4's headroom: stages may grow to this multiple of the slowest throughput. */
 export const OVERALLOCATION_TARGET = 1.5;
@@ -91,13 +91,6 @@ function throughput(s: SolverStage, workers = s.workers): number {
   return ((workers * s.speed) / s.k) * s.batchSize;
 }
 
-function describeWorker(stage: AllocationStage): string {
-  const cpus = `${stage.cpus} CPU${stage.cpus === 1 ? '' : 's'}`;
-  if (stage.gpus === 0) return cpus;
-  if (stage.gpus >= 1) return `${stage.gpus} whole GPU${stage.gpus === 1 ? '' : 's'} and ${cpus} per GPU`;
-  return `${cpus} and ${stage.gpus} of a GPU`;
-}
-
 function invalid(stage: AllocationStage, what: string): AllocationError {
   return new AllocationError(stage.name, 'invalid', `stage "${stage.name}": ${what}`);
 }
@@ -110,7 +103,8 @@ function adjustedSpeed(stage: AllocationStage): number | undefined {
 
 /**
  * Xenna's `calculate_num_slots_per_worker_for_all_stages`, on the worker counts before this solve:
- * if any stage's speed is unknown every stage keeps its slots; otherwise, with `pipe` the smallest
+ * if any stage's speed is unknown every stage keeps its slots as given (no floor of 2 on that
+ * path, as in Xenna); otherwise, with `pipe` the smallest
  * `workers x speed` over all stages (finished and pinned included, so a stage with no workers
  * makes it 0), each stage with workers needs `ceil(2 x pipe / workers)` and gets at least that,
  * its current slots and 2 — so slots never go down.
@@ -176,18 +170,6 @@ function prepare(stages: readonly AllocationStage[]): SolverStage[] {
   });
 }
 
-/** Orders the seed so that a layout that fits is found again: whole GPUs, then larger fractions. */
-function seedRank(shape: WorkerShape): number {
-  switch (shape.kind) {
-    case 'whole_gpu':
-      return -2;
-    case 'fractional_gpu':
-      return -1 - shape.gpuFraction / FIXED_ONE;
-    case 'cpu':
-      return 0;
-  }
-}
-
 /**
  * Solves Xenna's allocation problem on one machine.
  *
@@ -232,7 +214,7 @@ export function solveAllocation(problem: AllocationProblem, options: SolveOption
         throw new AllocationError(
           s.name,
           'current',
-          `stage "${s.name}": its ${current} current workers (${describeWorker(input(s))} each) do not fit on this machine ` +
+          `stage "${s.name}": its ${current} current workers (${describeRequest(input(s).cpus, input(s).gpus)} each) do not fit on this machine ` +
             `(${machine.describe()} in use after ${s.workers}); report the workers that are really running`,
         );
       }
@@ -248,7 +230,7 @@ export function solveAllocation(problem: AllocationProblem, options: SolveOption
           s.name,
           'pinned',
           `stage "${s.name}" asks for num_workers=${s.pinned} but only ${s.workers} fit on this machine ` +
-            `(${machine.describe()} in use; each worker needs ${describeWorker(input(s))}); lower num_workers or the stage's resources`,
+            `(${machine.describe()} in use; each worker needs ${describeRequest(input(s).cpus, input(s).gpus)}); lower num_workers or the stage's resources`,
         );
       }
     }
@@ -262,7 +244,7 @@ export function solveAllocation(problem: AllocationProblem, options: SolveOption
       throw new AllocationError(
         s.name,
         'minimum',
-        `stage "${s.name}" cannot get even one worker (${describeWorker(input(s))}) on this machine ` +
+        `stage "${s.name}" cannot get even one worker (${describeRequest(input(s).cpus, input(s).gpus)}) on this machine ` +
           `(${machine.describe()} in use); lower the stage's resources or num_workers on other stages`,
       );
     }

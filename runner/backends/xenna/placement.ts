@@ -55,6 +55,29 @@ export function workerShape(cpus: number, gpus: number): WorkerShape {
   return { kind: 'fractional_gpu', cpus: toFixed(cpus), gpuFraction: fraction };
 }
 
+/** A worker's request in words for error messages, e.g. "2 CPUs and 0.5 of a GPU". */
+export function describeRequest(cpus: number, gpus: number): string {
+  const cpu = `${cpus} CPU${cpus === 1 ? '' : 's'}`;
+  if (gpus === 0) return cpu;
+  if (gpus >= 1) return `${gpus} whole GPU${gpus === 1 ? '' : 's'} and ${cpu} per GPU`;
+  return `${cpu} and ${gpus} of a GPU`;
+}
+
+/**
+ * Sort key for re-placing the workers a machine already runs (smaller first): whole-GPU workers,
+ * then fractions from the largest down, then CPU-only, so a layout that fits is found again.
+ */
+export function seedRank(shape: WorkerShape): number {
+  switch (shape.kind) {
+    case 'whole_gpu':
+      return -2;
+    case 'fractional_gpu':
+      return -1 - shape.gpuFraction / FIXED_ONE;
+    case 'cpu':
+      return 0;
+  }
+}
+
 interface PlacedWorker {
   shape: WorkerShape;
   /** Device indices this worker occupies (none for CPU-only). */

@@ -1,5 +1,5 @@
 /**
- * Per-stage speed and fan-out estimates for the Xenna autoscaler: Xenna's `RateEstimatorDuration`
+ * Per-stage speed and fan-out estimates (used by the Xenna autoscaler and the status log): Xenna's `RateEstimatorDuration`
  * and `NumberOfReturnsEstimator` over one shared window, with the "last valid" memory of
  * `SpeedAndNumberOfReturnsEstimator`. Pure bookkeeping; the caller passes the clock.
  */

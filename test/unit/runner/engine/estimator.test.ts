@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateEstimator, median } from '../../../../../runner/backends/xenna/estimator.js';
+import { RateEstimator, median } from '../../../../runner/engine/estimator.js';
 
 describe('RateEstimator', () => {
   it('keeps the last samples when they are all stale', () => {
