@@ -46,7 +46,8 @@ export interface PoolEvents {
 /** Fixed knobs of a pool. */
 export interface PoolOptions {
   runId: string;
-  stage: ProcessingStage;
+  /** The stages every worker runs in order: one, or several fused. */
+  stages: ProcessingStage[];
   launcher: WorkerLauncher;
   baseEnv: NodeJS.ProcessEnv;
   slotsPerWorker: number;
@@ -65,7 +66,11 @@ export interface PoolOptions {
  * in-flight batches back at the front of the queue and starts a replacement on the same placement.
  */
 export class StagePool {
-  readonly stage: ProcessingStage;
+  readonly stages: ProcessingStage[];
+  /** The stage's name, or the fused stages' names joined by "->". */
+  readonly name: string;
+  /** What one worker needs: the largest request over the fused stages. */
+  readonly resources: { cpus: number; gpus: number; gpu_memory_gb: number };
   readonly workers = new Map<string, PoolWorker>();
   readonly queue: Batch[] = [];
   slotsPerWorker: number;
@@ -76,9 +81,17 @@ export class StagePool {
   private closed = false;
   /** Highest number of live workers seen. */
   workersMax = 0;
+  /** Callers of runBatch waiting for their batch, by batch id. */
+  private readonly waiters = new Map<number, { resolve: (r: ProcessReply) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly o: PoolOptions, private readonly ev: PoolEvents) {
-    this.stage = o.stage;
+    this.stages = o.stages;
+    this.name = o.stages.map((s) => s.name).join('->');
+    this.resources = {
+      cpus: Math.max(...o.stages.map((s) => s.resources.cpus)),
+      gpus: Math.max(...o.stages.map((s) => s.resources.gpus)),
+      gpu_memory_gb: Math.max(...o.stages.map((s) => s.resources.gpu_memory_gb)),
+    };
     this.slotsPerWorker = o.slotsPerWorker;
   }
 
@@ -126,7 +139,7 @@ export class StagePool {
 
   /** Starts a worker on a placement the backend obtained from the allocator. */
   addWorker(placement: Placement, extra: Record<string, unknown> = {}): PoolWorker {
-    const id = `${this.stage.name}#${this.nextWorker++}`;
+    const id = `${this.name}#${this.nextWorker++}`;
     const env = workerEnv(this.o.baseEnv, placement.devices, { CURATOR_RUN_ID: this.o.runId, CURATOR_WORKER_ID: id });
     const worker = new StageWorker(id, this.o.launcher, { serviceName: id, env }, (level, msg) => this.ev.onLog(level, id, msg), this.o.timeouts, () => this.ev.onChange());
     const pw: PoolWorker = { id, worker, state: 'pending', placement, inflight: new Map(), readyAt: null, extra };
@@ -161,12 +174,12 @@ export class StagePool {
   }
 
   private async initOne(pw: PoolWorker, runSetupOnNode: boolean): Promise<void> {
-    const threads = Math.floor(this.stage.resources.cpus);
+    const threads = Math.floor(this.resources.cpus);
     await pw.worker.init({
-      spec: this.stage.toSpec(),
+      specs: this.stages.map((s) => s.toSpec()),
       worker: {
         worker_id: pw.id,
-        stage_name: this.stage.name,
+        stage_name: this.name,
         allocation: { cpus: pw.placement.cpus, gpu_devices: pw.placement.devices.map((d) => d.uuid), gpu_fraction: pw.placement.gpu_fraction },
         ...pw.extra,
       },
@@ -185,13 +198,33 @@ export class StagePool {
     if (this.closed) return;
     const remote = e instanceof WorkerCallError ? e.remote : null;
     const msg = e instanceof Error ? e.message : String(e);
-    this.ev.onFatal(new StageSetupError(this.stage.name, msg, remote?.stack ?? null));
+    this.ev.onFatal(new StageSetupError(remote?.stage ?? this.name, msg, remote?.stack ?? null));
   }
 
   /** Adds a batch at the back of the queue (or the front, for retries). */
   submit(batch: Batch, front = false): void {
     if (front) this.queue.unshift(batch);
     else this.queue.push(batch);
+  }
+
+  /**
+   * Queues a batch and resolves when it has been processed (after any retries on replacement
+   * workers); rejects when the stage throws on it or it is lost. Results also reach the backend
+   * through `onResult` as usual.
+   */
+  runBatch(batch: Batch): Promise<ProcessReply> {
+    const p = new Promise<ProcessReply>((resolve, reject) => this.waiters.set(batch.id, { resolve, reject }));
+    this.submit(batch);
+    this.dispatch();
+    return p;
+  }
+
+  private settle(batch: Batch, result: { reply: ProcessReply } | { error: Error }): void {
+    const w = this.waiters.get(batch.id);
+    if (!w) return;
+    this.waiters.delete(batch.id);
+    if ('reply' in result) w.resolve(result.reply);
+    else w.reject(result.error);
   }
 
   /** Places queued batches FIFO on ready workers with a free slot, least used slots first. */
@@ -215,11 +248,14 @@ export class StagePool {
         if (!w.inflight.delete(batch.id)) return;
         this.consecutiveDeaths = 0;
         this.ev.onResult(batch, reply, w);
+        this.settle(batch, { reply });
         this.afterBatch(w);
       },
       (err: unknown) => {
         if (err instanceof WorkerCrashedError || !w.inflight.delete(batch.id)) return;
-        this.ev.onBatchError(batch, err instanceof WorkerCallError ? err : new WorkerCallError({ name: 'Error', message: String(err), stack: null }), w);
+        const e = err instanceof WorkerCallError ? err : new WorkerCallError({ name: 'Error', message: String(err), stack: null });
+        this.ev.onBatchError(batch, e, w);
+        this.settle(batch, { error: e });
         this.afterBatch(w);
       },
     );
@@ -241,12 +277,15 @@ export class StagePool {
     for (let i = back.length - 1; i >= 0; i--) {
       const b = back[i] as Batch;
       b.attempts++;
-      if (b.attempts > this.o.maxCrashRetries) this.ev.onBatchLost(b, err);
+      if (b.attempts > this.o.maxCrashRetries) {
+        this.ev.onBatchLost(b, err);
+        this.settle(b, { error: err });
+      }
       else this.queue.unshift(b);
     }
     if (this.consecutiveDeaths >= this.o.maxConsecutiveDeaths) {
       this.o.release(pw.placement);
-      this.ev.onFatal(new StageSetupError(this.stage.name, `${this.consecutiveDeaths} workers died in a row without finishing a batch (last: ${err.message})`));
+      this.ev.onFatal(new StageSetupError(this.name, `${this.consecutiveDeaths} workers died in a row without finishing a batch (last: ${err.message})`));
       return;
     }
     if (pw.state === 'draining') this.o.release(pw.placement);

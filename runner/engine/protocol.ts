@@ -15,7 +15,8 @@ export type WorkerRequest =
 
 /** What a worker needs to build and set up its stage. */
 export interface InitPayload {
-  spec: StageSpec;
+  /** The stages this worker runs, in order: one, or several fused into one process (Ray Data). */
+  specs: StageSpec[];
   worker: WorkerMetadata;
   /** True for the one worker per stage and machine that runs setup_on_node. */
   runSetupOnNode: boolean;
@@ -23,14 +24,23 @@ export interface InitPayload {
   threads: number;
 }
 
-/** The result of one batch. */
-export interface ProcessReply {
-  tasks: WireTask[];
-  perf: StagePerfStats;
+/** What one stage of a worker's chain did with one batch. */
+export interface StepResult {
+  stage: string;
+  tasks_in: number;
+  items_in: number;
+  tasks_out: number;
+  items_out: number;
   /** Outputs per input position that were dropped (process returned null). */
   returned_none: number;
   started_at: number;
   duration_s: number;
+}
+
+/** The result of one batch: the last stage's outputs and one step per stage of the chain. */
+export interface ProcessReply {
+  tasks: WireTask[];
+  steps: StepResult[];
 }
 
 export type WorkerReply =

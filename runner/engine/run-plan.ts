@@ -60,7 +60,7 @@ export async function planMachine(
   const cpus = Math.max(0, Math.floor(totalCpus * opts.cpuFraction + 1e-9));
   let schedulableCpus = cpus;
   if (opts.minimumCpus > cpus + 1e-9) {
-    warnings.push(`the pipeline needs at least ${round(opts.minimumCpus)} CPUs for one worker per stage, but ${cpus} are schedulable (${totalCpus} × ${opts.cpuFraction}); CPUs are oversubscribed and stages share cores`);
+    warnings.push(`the pipeline needs at least ${round(opts.minimumCpus)} CPUs for one worker per stage, but only ${cpus} can be scheduled (floor of ${totalCpus} × ${opts.cpuFraction}); CPUs are oversubscribed and stages share cores`);
     schedulableCpus = opts.minimumCpus;
   }
   return { inventory, cpus, schedulableCpus, gpus, warnings };

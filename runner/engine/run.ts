@@ -36,9 +36,15 @@ export interface RunSettings {
  */
 export abstract class EngineRun {
   readonly runId: string;
+  /**
+   * What each pool runs: a list of consecutive stage indices. One stage per unit, except where a
+   * backend fuses stages (Ray Data). Pools, queues, targets and `done` are indexed by unit; the
+   * funnel statistics stay per stage.
+   */
+  readonly units: number[][];
   readonly pools: StagePool[] = [];
   readonly stats: StageStats[];
-  /** Output samples of each stage not yet taken by the next stage (the last stage's go to the results). */
+  /** Output samples of each unit not yet taken by the next unit (the last unit's go to the results). */
   readonly queues: Array<SampleQueue<WireTask>>;
   /** Inputs of the first stage. */
   readonly input = new SampleQueue<WireTask>();
@@ -64,13 +70,20 @@ export abstract class EngineRun {
     initial: Task[],
     readonly options: RunOptions,
     readonly settings: RunSettings,
+    units?: number[][],
   ) {
     this.runId = options.runId ?? randomUUID();
+    this.units = units ?? stages.map((_, i) => [i]);
     this.stats = stages.map((s) => new StageStats(s.name));
-    this.queues = stages.map(() => new SampleQueue<WireTask>());
+    this.queues = this.units.map(() => new SampleQueue<WireTask>());
     this.input.push(...initial.map((t) => t.toWire()));
-    this.done = stages.map(() => false);
-    this.targets = stages.map(() => 0);
+    this.done = this.units.map(() => false);
+    this.targets = this.units.map(() => 0);
+  }
+
+  /** The stages a unit runs. */
+  unitStages(u: number): ProcessingStage[] {
+    return (this.units[u] as number[]).map((i) => this.stages[i] as ProcessingStage);
   }
 
   /** The policy's scheduling pass. */
@@ -90,11 +103,11 @@ export abstract class EngineRun {
     this.allocator = new MachineAllocator({ cpus: this.plan.schedulableCpus, gpus: this.plan.gpus });
     for (const w of this.plan.warnings) this.warn(w);
     const launcher = this.options.launcher ?? new NodeWorkerLauncher();
-    for (const stage of this.stages) {
-      const idx = this.pools.length;
+    for (let u = 0; u < this.units.length; u++) {
+      const idx = u;
       this.pools.push(
         new StagePool(
-          { runId: this.runId, stage, launcher, baseEnv: process.env, slotsPerWorker: this.settings.slotsPerWorker, maxCrashRetries: 3, maxConsecutiveDeaths: 4, release: (p) => this.release(p) },
+          { runId: this.runId, stages: this.unitStages(u), launcher, baseEnv: process.env, slotsPerWorker: this.settings.slotsPerWorker, maxCrashRetries: 3, maxConsecutiveDeaths: 4, release: (p) => this.release(p) },
           {
             onResult: (b, r, w) => this.handleResult(idx, b, r, w),
             onBatchError: (b, e, w) => this.handleBatchError(idx, b, e, w),
@@ -142,14 +155,13 @@ export abstract class EngineRun {
     return { id: ++this.batchSeq, tasks, attempts: 0 };
   }
 
-  /** Tries to start one worker for a stage; false when the CPUs or GPUs it needs are not free now. */
+  /** Tries to start one worker for a unit; false when the CPUs or GPUs it needs are not free now. */
   startWorker(idx: number, extra: Record<string, unknown> = {}): boolean {
     // Stagger start-up: at most one starting process per core, stages in order, so that the
     // first stage's worker is not slowed down by all the others loading at once.
     const starting = this.pools.reduce((n, p) => n + p.startingCount, 0);
     if (starting >= this.maxStarting) return false;
-    const stage = this.stages[idx] as ProcessingStage;
-    const shape = stage.resources.toJSON();
+    const shape = (this.pools[idx] as StagePool).resources;
     const cpus = shape.cpus * Math.max(1, Math.floor(shape.gpus));
     const u = this.allocator.usage();
     if (u.cpus_used + cpus > u.cpus_total + 1e-9 && u.cpus_used > 0) return false;
@@ -164,23 +176,31 @@ export abstract class EngineRun {
     this.wake();
   }
 
-  /** Takes the finished outputs of a stage into its queue (or the results, for the last stage). */
+  /** Records each stage's step and takes the unit's outputs into its queue (or the results, for the last unit). */
   protected handleResult(idx: number, batch: Batch, reply: ProcessReply, worker: PoolWorker): void {
-    const st = this.stats[idx] as StageStats;
-    const itemsIn = batch.tasks.reduce((n, t) => n + wireNumItems(t), 0);
-    const itemsOut = reply.tasks.reduce((n, t) => n + wireNumItems(t), 0);
-    st.record(worker.id, { tasksIn: batch.tasks.length, itemsIn, tasksOut: reply.tasks.length, itemsOut, none: reply.returned_none, start: reply.started_at - this.t0 / 1000, duration: reply.duration_s });
-    if (idx === this.stages.length - 1) this.results.push(...reply.tasks);
+    const unit = this.units[idx] as number[];
+    reply.steps.forEach((step, j) => {
+      const st = this.stats[unit[j] as number] as StageStats;
+      st.record(worker.id, { tasksIn: step.tasks_in, itemsIn: step.items_in, tasksOut: step.tasks_out, itemsOut: step.items_out, none: step.returned_none, start: step.started_at - this.t0 / 1000, duration: step.duration_s });
+      this.emit({ type: 'task_processed', run_id: this.runId, t: Date.now(), stage: st.name, items: step.items_in });
+    });
+    if (idx === this.units.length - 1) this.results.push(...reply.tasks);
     else (this.queues[idx] as SampleQueue<WireTask>).push(...reply.tasks);
-    this.emit({ type: 'task_processed', run_id: this.runId, t: Date.now(), stage: st.name, items: itemsIn });
     this.wake();
   }
 
+  /** The stage a failure belongs to: the one named by the worker, else the unit's first. */
+  private failedStage(idx: number, named?: string): number {
+    const unit = this.units[idx] as number[];
+    return unit.find((i) => this.stages[i]?.name === named) ?? (unit[0] as number);
+  }
+
   private handleBatchError(idx: number, batch: Batch, err: WorkerCallError, worker: PoolWorker): void {
-    const stage = this.stages[idx] as ProcessingStage;
+    const si = this.failedStage(idx, err.remote.stage);
+    const stage = this.stages[si] as ProcessingStage;
     const taskId = batch.tasks[0]?.task_id ?? null;
     if (this.settings.ignoreFailures) {
-      (this.stats[idx] as StageStats).failedBatches++;
+      (this.stats[si] as StageStats).failedBatches++;
       this.log('warn', worker.id, `ignoring a failed batch of ${batch.tasks.length} task(s) starting at ${taskId}: ${err.remote.message}`);
       this.wake();
       return;
@@ -189,11 +209,12 @@ export abstract class EngineRun {
   }
 
   private handleBatchLost(idx: number, batch: Batch, err: WorkerCrashedError): void {
-    const stage = this.stages[idx] as ProcessingStage;
+    const si = this.failedStage(idx);
+    const stage = this.stages[si] as ProcessingStage;
     const taskId = batch.tasks[0]?.task_id ?? null;
     const msg = `its worker died ${batch.attempts} times while processing it (last: ${err.message})`;
     if (this.settings.ignoreFailures) {
-      (this.stats[idx] as StageStats).failedBatches++;
+      (this.stats[si] as StageStats).failedBatches++;
       this.log('warn', stage.name, `dropping a batch starting at ${taskId}: ${msg}`);
       return;
     }
@@ -223,10 +244,19 @@ export abstract class EngineRun {
   statusRows(): StageStatus[] {
     const now = this.now();
     return this.stages.map((_, i) => {
-      const inQ = (i === 0 ? this.input : (this.queues[i - 1] as SampleQueue<WireTask>)).length;
-      const outQ = i === this.stages.length - 1 ? this.results.length : (this.queues[i] as SampleQueue<WireTask>).length;
-      return (this.stats[i] as StageStats).status(this.pools[i] as StagePool, inQ, outQ, this.targets[i] as number, this.done[i] as boolean, now);
+      const u = this.unitOf(i);
+      const unit = this.units[u] as number[];
+      const first = unit[0] === i;
+      const last = unit[unit.length - 1] === i;
+      const inQ = first ? (u === 0 ? this.input : (this.queues[u - 1] as SampleQueue<WireTask>)).length : 0;
+      const outQ = !last ? 0 : u === this.units.length - 1 ? this.results.length : (this.queues[u] as SampleQueue<WireTask>).length;
+      return (this.stats[i] as StageStats).status(this.pools[u] as StagePool, inQ, outQ, this.targets[u] as number, this.done[u] as boolean, now);
     });
+  }
+
+  /** The unit that runs a stage. */
+  unitOf(stageIndex: number): number {
+    return this.units.findIndex((u) => u.includes(stageIndex));
   }
 
   private emitStatus(): void {
@@ -301,7 +331,7 @@ export abstract class EngineRun {
       execution_mode: this.settings.executionMode,
       duration_s: Math.round(this.now() * 1000) / 1000,
       output_tasks: this.results.length,
-      stages: this.stages.map((_, i) => (this.stats[i] as StageStats).summary(this.pools[i] as StagePool)),
+      stages: this.stages.map((_, i) => (this.stats[i] as StageStats).summary(this.pools[this.unitOf(i)] as StagePool)),
       warnings: [...this.warnings],
       error,
     };

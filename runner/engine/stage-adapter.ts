@@ -3,7 +3,7 @@ import type { ProcessingStage } from '../pipeline/stage.js';
 import { fromWire, estimateBytes, type Task, type WireTask } from '../pipeline/tasks.js';
 import { assignTaskIds } from '../pipeline/task-ids.js';
 import type { StagePerfStats } from '../pipeline/perf.js';
-import type { ProcessReply } from './protocol.js';
+import type { StepResult } from './protocol.js';
 
 /**
  * Runs one batch through a stage the way NeMo Curator's `BaseStageAdapter.process_batch` does:
@@ -21,7 +21,7 @@ export class StageAdapter {
     this.metrics[name] = (this.metrics[name] ?? 0) + value;
   }
 
-  async processBatch(wire: WireTask[]): Promise<ProcessReply> {
+  async processBatch(wire: WireTask[]): Promise<{ tasks: WireTask[]; step: StepResult }> {
     const startedAt = Date.now() / 1000;
     const t0 = performance.now();
     const idle = this.lastFinished === null ? 0 : (t0 - this.lastFinished) / 1000;
@@ -69,7 +69,17 @@ export class StageAdapter {
     const end = performance.now();
     perf.process_time = (end - t0) / 1000;
     this.lastFinished = end;
-    return { tasks, perf, returned_none: none, started_at: startedAt, duration_s: perf.process_time };
+    const step: StepResult = {
+      stage: this.stage.name,
+      tasks_in: wire.length,
+      items_in: items,
+      tasks_out: tasks.length,
+      items_out: tasks.reduce((n, t) => n + (Array.isArray(t.data) ? t.data.length : 0), 0),
+      returned_none: none,
+      started_at: startedAt,
+      duration_s: perf.process_time,
+    };
+    return { tasks, step };
   }
 }
 

@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { toWireError } from '../pipeline/errors.js';
 import type { ProcessingStage, LogLevel } from '../pipeline/stage.js';
 import type { WorkerRequest, WorkerMessage } from './protocol.js';
-import { StageAdapter } from './stage-adapter.js';
+import { StageChain } from './stage-chain.js';
 import { createStageFromSpec } from './stage-factory.js';
 import { setWorkerThreads, closeWorkerThreads } from './threads.js';
 
@@ -22,31 +22,39 @@ const send = (m: WorkerMessage): void => {
 };
 const log = (level: LogLevel, message: string): void => send({ kind: 'log', level, message });
 
-let stage: ProcessingStage | null = null;
-let adapter: StageAdapter | null = null;
-let chain: Promise<void> = Promise.resolve();
+let stages: ProcessingStage[] = [];
+let stageChain: StageChain | null = null;
+let queue: Promise<void> = Promise.resolve();
 
 async function handle(req: WorkerRequest): Promise<unknown> {
   switch (req.kind) {
     case 'init': {
-      const { spec, worker, runSetupOnNode, threads } = req.payload;
+      const { specs, worker, runSetupOnNode, threads } = req.payload;
       process.title = `curator-worker ${worker.worker_id}`;
-      stage = await createStageFromSpec(spec);
-      const a = new StageAdapter(stage);
-      adapter = a;
-      stage.runtime = { log, metric: (name, value) => a.recordMetric(name, value) };
+      stages = [];
+      for (const spec of specs) stages.push(await createStageFromSpec(spec));
+      const c = new StageChain(stages);
+      stageChain = c;
+      c.adapters.forEach((a) => (a.stage.runtime = { log, metric: (name, value) => a.recordMetric(name, value) }));
       if (threads > 1) setWorkerThreads(threads);
       const t0 = Date.now();
-      if (runSetupOnNode) await stage.setup_on_node({ node_id: hostname() }, worker);
-      await stage.setup(worker);
+      for (const stage of stages) {
+        try {
+          if (runSetupOnNode) await stage.setup_on_node({ node_id: hostname() }, worker);
+          await stage.setup(worker);
+        } catch (err: unknown) {
+          if (err instanceof Error && stages.length > 1) (err as Error & { stage?: string }).stage = stage.name;
+          throw err;
+        }
+      }
       return { setup_ms: Date.now() - t0 };
     }
     case 'process': {
-      if (!adapter) throw new Error('process before init');
-      return adapter.processBatch(req.payload.tasks);
+      if (!stageChain) throw new Error('process before init');
+      return stageChain.processBatch(req.payload.tasks);
     }
     case 'teardown': {
-      if (stage) await stage.teardown();
+      for (const stage of stages) await stage.teardown();
       await closeWorkerThreads();
       return null;
     }
@@ -56,7 +64,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
 process.on('message', (raw: unknown) => {
   const req = raw as WorkerRequest;
   // One request at a time, in arrival order: a worker runs one batch, its other slots wait here.
-  chain = chain.then(async () => {
+  queue = queue.then(async () => {
     try {
       const value = await handle(req);
       send({ seq: req.seq, ok: true, value });

@@ -52,11 +52,16 @@ export interface WireError {
   name: string;
   message: string;
   stack: string | null;
+  /** The stage that threw, when a worker runs several fused stages. */
+  stage?: string;
 }
 
 /** Turns any thrown value into a WireError; `unknown`, never `any`. */
 export function toWireError(err: unknown): WireError {
-  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack ?? null };
+  if (err instanceof Error) {
+    const stage = (err as Error & { stage?: unknown }).stage;
+    return { name: err.name, message: err.message, stack: err.stack ?? null, ...(typeof stage === 'string' ? { stage } : {}) };
+  }
   return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err), stack: null };
 }
 
