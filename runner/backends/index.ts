@@ -4,6 +4,10 @@ import type { Executor } from '../engine/executor.js';
 import { ValidationError } from '../pipeline/errors.js';
 import { XennaConfigSchema } from './xenna/config.js';
 import { XennaExecutor } from './xenna/executor.js';
+import { RayDataConfigSchema } from './ray-data/config.js';
+import { RayDataExecutor } from './ray-data/executor.js';
+import { RayActorPoolConfigSchema } from './ray-actor-pool/config.js';
+import { RayActorPoolExecutor } from './ray-actor-pool/executor.js';
 
 /** One selectable backend: its config schema (seed names and defaults) and how to make it. */
 export interface BackendDefinition {
@@ -34,16 +38,16 @@ export const BACKENDS: Record<BackendName, BackendDefinition> = {
     title: 'Ray Data',
     description: "Ray Data's streaming executor: task and actor pools, resource-budget back-pressure, actor-pool autoscaling, operator fusion.",
     experimental: true,
-    config: null,
-    create: null,
+    config: RayDataConfigSchema,
+    create: (c) => new RayDataExecutor(c),
   },
   ray_actor_pool: {
     name: 'ray_actor_pool',
     title: 'Ray Actor Pool',
-    description: 'Stage after stage with a barrier; actor count per stage by NeMo Curator\u2019s formula; ActorPool load balancing.',
+    description: 'Stage after stage with a barrier; actor count per stage by NeMo Curator\u2019s formula; ActorPool load balancing; gang (RAFT actor) stages.',
     experimental: true,
-    config: null,
-    create: null,
+    config: RayActorPoolConfigSchema,
+    create: (c) => new RayActorPoolExecutor(c),
   },
 };
 

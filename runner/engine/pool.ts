@@ -219,6 +219,13 @@ export class StagePool {
     return p;
   }
 
+  /** Sends a batch to one particular worker (gang stages) and resolves with its reply. */
+  runOn(w: PoolWorker, batch: Batch): Promise<ProcessReply> {
+    const p = new Promise<ProcessReply>((resolve, reject) => this.waiters.set(batch.id, { resolve, reject }));
+    this.send(w, batch);
+    return p;
+  }
+
   private settle(batch: Batch, result: { reply: ProcessReply } | { error: Error }): void {
     const w = this.waiters.get(batch.id);
     if (!w) return;

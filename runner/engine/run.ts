@@ -59,6 +59,7 @@ export abstract class EngineRun {
   private batchSeq = 0;
   private readonly maxStarting = Math.max(2, availableParallelism());
   private tickQueued = false;
+  private changeWaiters: Array<() => void> = [];
   private finished = false;
   private resolve!: (r: ExecutionResult) => void;
   private reject!: (e: unknown) => void;
@@ -135,8 +136,28 @@ export abstract class EngineRun {
     }
   }
 
+  /** Resolves at the next change (a result, a worker ready or gone, a heartbeat). */
+  protected nextChange(): Promise<void> {
+    return new Promise((r) => this.changeWaiters.push(r));
+  }
+
+  /** Waits until a condition holds, re-checking on every change; rejects if the run ended. */
+  protected async until(check: () => boolean): Promise<void> {
+    while (!check()) {
+      if (this.finished) throw new RunCancelledError('the run ended');
+      await this.nextChange();
+    }
+  }
+
+  /** True once the run has succeeded, failed or been cancelled. */
+  get ended(): boolean {
+    return this.finished;
+  }
+
   /** Schedules one scheduling pass soon; many wake-ups coalesce into one pass. */
   wake(): void {
+    const waiters = this.changeWaiters.splice(0);
+    for (const w of waiters) w();
     if (this.tickQueued || this.finished) return;
     this.tickQueued = true;
     setImmediate(() => {
@@ -293,6 +314,7 @@ export abstract class EngineRun {
   protected async succeed(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
+    for (const w of this.changeWaiters.splice(0)) w();
     await Promise.all(this.pools.map((p) => p.close()));
     const summary = this.finish('succeeded', null);
     this.resolve({ tasks: this.results.map(fromWire), summary });
@@ -302,6 +324,7 @@ export abstract class EngineRun {
   fail(err: unknown): void {
     if (this.finished) return;
     this.finished = true;
+    for (const w of this.changeWaiters.splice(0)) w();
     void Promise.all(this.pools.map((p) => p.kill())).then(() => {
       const info: RunErrorInfo = err instanceof StageFailedError
         ? { stage: err.stage, task_id: err.taskId, message: err.stageMessage, stack: err.stageStack }
@@ -315,6 +338,7 @@ export abstract class EngineRun {
   cancel(): void {
     if (this.finished) return;
     this.finished = true;
+    for (const w of this.changeWaiters.splice(0)) w();
     void Promise.all(this.pools.map((p) => p.kill())).then(() => {
       const summary = this.finish('cancelled', null);
       this.reject(withSummary(new RunCancelledError(), summary));

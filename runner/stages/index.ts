@@ -9,10 +9,12 @@ import './io/jsonl-writer.js';
 import './diagnostic/synthetic.js';
 import './diagnostic/busy.js';
 import './diagnostic/env-probe.js';
+import './dedup/kmeans.js';
 
 export { FilePartitioningStage } from './io/file-partitioning.js';
 export { JsonlReader, JsonlReaderStage } from './io/jsonl-reader.js';
 export { JsonlWriter } from './io/jsonl-writer.js';
 export { SyntheticDocuments } from './diagnostic/synthetic.js';
 export { BusyStage, burnCpuMs } from './diagnostic/busy.js';
+export { KMeansStage, type KMeansStageParams } from './dedup/kmeans.js';
 export { EnvProbe, runProbeCommand, type EnvProbeParams, type EnvProbeObservation } from './diagnostic/env-probe.js';

@@ -9,6 +9,7 @@ import { memoryFraction } from '../../hardware/allocator.js';
 import { XennaConfigSchema, type XennaConfig } from './config.js';
 import { solveAllocation, AllocationError, type AllocationStage } from './autoscaler.js';
 import { maxQueued, canAdmit } from './backpressure.js';
+import { refuseGangStages } from '../ray-actor-pool/gang.js';
 
 /**
  * NeMo Curator's `XennaExecutor` on one machine. Streaming: every stage at once, per-stage pools
@@ -27,6 +28,8 @@ export class XennaExecutor implements Executor {
   }
 
   execute(stages: ProcessingStage[], initialTasks: Task[], options: RunOptions = {}): Promise<ExecutionResult> {
+    const gang = refuseGangStages(stages, 'xenna');
+    if (gang.length) return Promise.reject(new PlanError(gang));
     return new XennaRun(stages, initialTasks, options, this.config).execute();
   }
 }
