@@ -1,6 +1,5 @@
 import type { StageSpec, WorkerMetadata, LogLevel } from '../pipeline/stage.js';
 import type { WireTask } from '../pipeline/tasks.js';
-import type { StagePerfStats } from '../pipeline/perf.js';
 import type { WireError } from '../pipeline/errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { ProcessingStage, LogLevel } from '../pipeline/stage.js';
-import { fromWire, wireNumItems, type Task, type WireTask } from '../pipeline/tasks.js';
+import { fromWire, type Task, type WireTask } from '../pipeline/tasks.js';
 import { RunCancelledError, StageFailedError } from '../pipeline/errors.js';
 import { MachineAllocator, type Placement } from '../hardware/allocator.js';
 import { HardwareSampler } from '../hardware/detect.js';
