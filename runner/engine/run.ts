@@ -219,7 +219,7 @@ export abstract class EngineRun {
   private handleBatchError(idx: number, batch: Batch, err: WorkerCallError, worker: PoolWorker): void {
     const si = this.failedStage(idx, err.remote.stage);
     const stage = this.stages[si] as ProcessingStage;
-    const taskId = batch.tasks[0]?.task_id ?? null;
+    const taskId = err.remote.task_id ?? batch.tasks[0]?.task_id ?? null;
     if (this.settings.ignoreFailures) {
       (this.stats[si] as StageStats).failedBatches++;
       this.log('warn', worker.id, `ignoring a failed batch of ${batch.tasks.length} task(s) starting at ${taskId}: ${err.remote.message}`);

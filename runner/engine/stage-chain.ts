@@ -21,7 +21,8 @@ export class StageChain {
     const steps: StepResult[] = [];
     for (const adapter of this.adapters) {
       const stage = adapter.stage;
-      const size = Math.max(1, stage.batch_size);
+      // A gang stage processes its whole share in one call (its collectives must pair up across ranks).
+      const size = stage.ray_stage_spec.is_raft_actor === true ? Math.max(1, current.length) : Math.max(1, stage.batch_size);
       const out: WireTask[] = [];
       let step: StepResult | null = null;
       for (let i = 0; i < current.length || (i === 0 && this.adapters.length === 1); i += size) {
@@ -29,7 +30,10 @@ export class StageChain {
         try {
           r = await adapter.processBatch(current.slice(i, i + size));
         } catch (err: unknown) {
-          if (err instanceof Error && this.adapters.length > 1) (err as Error & { stage?: string }).stage = stage.name;
+          if (err instanceof Error && this.adapters.length > 1) {
+            // Name the stage that threw and the first task it was given, not the chain's input.
+            Object.assign(err, { stage: stage.name, task_id: current[i]?.task_id ?? null });
+          }
           throw err;
         }
         out.push(...r.tasks);

@@ -54,13 +54,15 @@ export interface WireError {
   stack: string | null;
   /** The stage that threw, when a worker runs several fused stages. */
   stage?: string;
+  /** The first task that stage was given, when it is not the batch's first task. */
+  task_id?: string | null;
 }
 
 /** Turns any thrown value into a WireError; `unknown`, never `any`. */
 export function toWireError(err: unknown): WireError {
   if (err instanceof Error) {
-    const stage = (err as Error & { stage?: unknown }).stage;
-    return { name: err.name, message: err.message, stack: err.stack ?? null, ...(typeof stage === 'string' ? { stage } : {}) };
+    const { stage, task_id } = err as Error & { stage?: unknown; task_id?: unknown };
+    return { name: err.name, message: err.message, stack: err.stack ?? null, ...(typeof stage === 'string' ? { stage } : {}), ...(typeof task_id === 'string' ? { task_id } : {}) };
   }
   return { name: 'Error', message: typeof err === 'string' ? err : JSON.stringify(err), stack: null };
 }

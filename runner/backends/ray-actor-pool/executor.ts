@@ -94,6 +94,7 @@ class ActorPoolRun extends EngineRun {
     const batches: WireTask[][] = [];
     for (let i = 0; i < inputs.length; i += size) batches.push(inputs.slice(i, i + size));
     const starting = this.startWorkers(k, actors);
+    starting.catch(() => undefined); // awaited below; a cancelled run must not leave it unhandled
     const lanes = new ActorPool<number, WireTask[], unknown>(Array.from({ length: actors }, (_, i) => i));
     // One batch in flight per actor lane; the pool places each on a ready worker and re-runs it on
     // a replacement if its worker dies.
