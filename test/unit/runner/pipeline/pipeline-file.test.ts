@@ -61,9 +61,11 @@ describe('pipeline files', () => {
     expect(p.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('refuses a backend that is not available yet with a clear message', async () => {
-    const p = await problems(['name: x', 'stages:', '  - stage: SyntheticDocuments', 'executor: { backend: ray_data }'].join('\n'));
-    expect(p.join('\n')).toContain('backend "ray_data" is not available');
+  it('validates each backend\u2019s own config keys', async () => {
+    const p = await problems(['name: x', 'stages:', '  - stage: SyntheticDocuments', 'executor: { backend: ray_actor_pool, config: { reserved_cpu: 1 } }'].join('\n'));
+    expect(p.join('\n')).toContain('reserved_cpu');
+    expect(p.join('\n')).toContain('known keys: reserved_cpus, reserved_gpus');
+    expect(await problems(['name: x', 'stages:', '  - stage: SyntheticDocuments', 'executor: { backend: ray_data, config: {} }'].join('\n'))).toEqual([]);
   });
 
   it('the shipped JSON Schema is the one the stage schemas generate', () => {
