@@ -53,5 +53,5 @@ export interface BenchRow {
 /** Formats a row for the console. */
 export function printRow(r: BenchRow): void {
   const details = Object.entries(r.details).map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toFixed(3)) : v}`).join(' ');
-  console.log(`${r.name.padEnd(34)} ${r.ratio.toFixed(3).padStart(8)}   target ${r.target.padEnd(8)} ${details}`);
+  console.log(`${r.name.padEnd(44)} ${r.ratio.toFixed(3).padStart(8)}   target ${r.target.padEnd(8)} ${details}`);
 }

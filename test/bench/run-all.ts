@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: benchmarks that print ratios measured side by side in one run, and write them
- * as JSON to `.bench/results.json`. Pass names to run a subset: engine, autoscaler, startup, threads.
+ * as JSON to `.bench/results.json`. Pass names to run a subset: engine, autoscaler, startup, threads,
+ * backends, raydata.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -11,13 +12,16 @@ import { engineEfficiency } from './engine-efficiency.js';
 import { autoscalerEfficiency } from './autoscaler.js';
 import { timeToFirstTask } from './startup.js';
 import { threadsSpeedup } from './threads.js';
+import { backendRows, rayDataAutoscaling } from './backends.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const all: Record<string, () => Promise<BenchRow>> = {
+const all: Record<string, () => Promise<BenchRow | BenchRow[]>> = {
   engine: () => engineEfficiency(),
   autoscaler: () => autoscalerEfficiency(),
   startup: () => timeToFirstTask(),
   threads: () => threadsSpeedup(),
+  backends: () => backendRows(),
+  raydata: () => rayDataAutoscaling(),
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);
@@ -26,9 +30,11 @@ const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? '
 console.log(`Curator Desktop benchmarks on ${machine}`);
 const rows: BenchRow[] = [];
 for (const n of names) {
-  const row = await (all[n] as () => Promise<BenchRow>)();
-  printRow(row);
-  rows.push(row);
+  const got = await (all[n] as () => Promise<BenchRow | BenchRow[]>)();
+  for (const row of Array.isArray(got) ? got : [got]) {
+    printRow(row);
+    rows.push(row);
+  }
 }
 mkdirSync(path.join(ROOT, '.bench'), { recursive: true });
 const file = path.join(ROOT, '.bench', 'results.json');
