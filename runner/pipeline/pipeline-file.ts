@@ -7,6 +7,7 @@ import { Pipeline } from './pipeline.js';
 import { type CompositeStage, ProcessingStage, type AnyStage, type StageOverrides } from './stage.js';
 import { findStage, closest, listStages, type CreateContext } from '../stages/registry.js';
 import { BACKEND_NAMES, parseBackendConfig } from '../backends/index.js';
+import { parseRayStageSpec } from '../backends/ray-data/policy/plan.js';
 import type { BackendName } from '../engine/events.js';
 import '../stages/index.js';
 
@@ -120,6 +121,13 @@ export async function parsePipeline(text: string, where: { file: string | null; 
       continue;
     }
     try {
+      if (entry.ray_stage_spec) {
+        try {
+          parseRayStageSpec(entry.name ?? entry.stage, entry.ray_stage_spec);
+        } catch (e: unknown) {
+          problems.push(`${at([...base, 'ray_stage_spec'])}: ${who}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
       const checks = await def.check?.(parsed.data, ctx);
       for (const c of checks ?? []) problems.push(`${at([...base, 'params'])}: ${who}: ${c}`);
       stages.push(applyOverrides(def.create(parsed.data, ctx), entry));

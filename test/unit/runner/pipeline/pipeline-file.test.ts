@@ -68,6 +68,14 @@ describe('pipeline files', () => {
     expect(await problems(['name: x', 'stages:', '  - stage: SyntheticDocuments', 'executor: { backend: ray_data, config: {} }'].join('\n'))).toEqual([]);
   });
 
+  it('checks ray_stage_spec keys and types, naming the stage and key', async () => {
+    const p = await problems(['name: x', 'stages:', '  - stage: BusyStage', '    ray_stage_spec: { min_worker: 2 }'].join('\n'));
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatch(/^p\.yaml:4: stages\[0\] \(BusyStage\): .*min_worker/);
+    const q = await problems(['name: x', 'stages:', '  - stage: BusyStage', '    ray_stage_spec: { min_workers: 2, max_workers: 4, initial_workers: 3 }'].join('\n'));
+    expect(q).toEqual([]);
+  });
+
   it('the shipped JSON Schema is the one the stage schemas generate', () => {
     const shipped = JSON.parse(readFileSync(path.resolve(__dirname, '../../../../resources/pipeline.schema.json'), 'utf8')) as unknown;
     expect(shipped).toEqual(pipelineJsonSchema());
