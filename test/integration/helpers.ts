@@ -124,3 +124,12 @@ export async function waitFor(check: () => boolean, timeoutMs: number, stepMs = 
   }
   return check();
 }
+
+/** A process's command line (its title, for worker processes), or "" when it is gone. */
+export function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}

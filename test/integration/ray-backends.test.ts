@@ -1,7 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { runCli, startCli, tempDir, makeCorpus, readOutput, writePipeline, childPids, alive, waitFor } from './helpers.js';
+import { runCli, startCli, tempDir, makeCorpus, readOutput, writePipeline, childPids, alive, waitFor, cmdline } from './helpers.js';
 
 let tmp: { dir: string; cleanup: () => void };
 beforeAll(() => {
@@ -9,14 +8,6 @@ beforeAll(() => {
   makeCorpus(path.join(tmp.dir, 'in'), 6, 20);
 });
 afterAll(() => tmp.cleanup());
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 describe('gang (RAFT actor) stages on ray_actor_pool', () => {
   const outputs: Record<number, string[]> = {};

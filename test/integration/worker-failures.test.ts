@@ -1,19 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { startCli, tempDir, readOutput, writePipeline, childPids, alive, waitFor } from './helpers.js';
+import { startCli, tempDir, readOutput, writePipeline, childPids, alive, waitFor, cmdline } from './helpers.js';
 
 let tmp: { dir: string; cleanup: () => void };
 beforeAll(() => (tmp = tempDir()));
 afterAll(() => tmp.cleanup());
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
-}
 
 /** Synthetic source → slow pass-through → writer: long enough to act on mid-run. */
 function slowPipeline(name: string, tasks: number, sleepMs: number) {

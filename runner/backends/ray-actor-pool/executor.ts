@@ -1,6 +1,7 @@
 import type { ProcessingStage } from '../../pipeline/stage.js';
 import type { Task, WireTask } from '../../pipeline/tasks.js';
-import { ValidationError, StageFailedError, PlanError } from '../../pipeline/errors.js';
+import { StageFailedError, PlanError } from '../../pipeline/errors.js';
+import { parseExecutorConfig } from '../executor-config.js';
 import type { Executor, ExecutionResult, RunOptions } from '../../engine/executor.js';
 import { EngineRun } from '../../engine/run.js';
 import type { StagePool } from '../../engine/pool.js';
@@ -22,9 +23,7 @@ export class RayActorPoolExecutor implements Executor {
   readonly config: RayActorPoolConfig;
 
   constructor(config: Partial<RayActorPoolConfig> = {}) {
-    const r = RayActorPoolConfigSchema.safeParse(config);
-    if (!r.success) throw new ValidationError(r.error.issues.map((i) => `ray_actor_pool executor config${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`));
-    this.config = r.data;
+    this.config = parseExecutorConfig(RayActorPoolConfigSchema, config, 'ray_actor_pool');
   }
 
   execute(stages: ProcessingStage[], initialTasks: Task[], options: RunOptions = {}): Promise<ExecutionResult> {

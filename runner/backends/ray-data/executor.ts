@@ -1,7 +1,8 @@
 import { totalmem } from 'node:os';
 import type { ProcessingStage } from '../../pipeline/stage.js';
 import { estimateBytes, type Task, type WireTask } from '../../pipeline/tasks.js';
-import { ValidationError, PlanError } from '../../pipeline/errors.js';
+import { PlanError } from '../../pipeline/errors.js';
+import { parseExecutorConfig } from '../executor-config.js';
 import type { Executor, ExecutionResult, RunOptions } from '../../engine/executor.js';
 import { EngineRun } from '../../engine/run.js';
 import type { SampleQueue } from '../../engine/sample-queue.js';
@@ -29,9 +30,7 @@ export class RayDataExecutor implements Executor {
   readonly config: RayDataConfig;
 
   constructor(config: Partial<RayDataConfig> = {}) {
-    const r = RayDataConfigSchema.safeParse(config);
-    if (!r.success) throw new ValidationError(r.error.issues.map((i) => `ray_data executor config${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`));
-    this.config = r.data;
+    this.config = parseExecutorConfig(RayDataConfigSchema, config, 'ray_data');
   }
 
   execute(stages: ProcessingStage[], initialTasks: Task[], options: RunOptions = {}): Promise<ExecutionResult> {

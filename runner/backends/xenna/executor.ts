@@ -1,6 +1,7 @@
 import type { ProcessingStage } from '../../pipeline/stage.js';
 import type { Task, WireTask } from '../../pipeline/tasks.js';
-import { ValidationError, PlanError } from '../../pipeline/errors.js';
+import { PlanError } from '../../pipeline/errors.js';
+import { parseExecutorConfig } from '../executor-config.js';
 import type { Executor, ExecutionResult, RunOptions } from '../../engine/executor.js';
 import { EngineRun } from '../../engine/run.js';
 import { type SampleQueue } from '../../engine/sample-queue.js';
@@ -22,9 +23,7 @@ export class XennaExecutor implements Executor {
   readonly config: XennaConfig;
 
   constructor(config: Partial<XennaConfig> = {}) {
-    const r = XennaConfigSchema.safeParse(config);
-    if (!r.success) throw new ValidationError(r.error.issues.map((i) => `xenna executor config${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`));
-    this.config = r.data;
+    this.config = parseExecutorConfig(XennaConfigSchema, config, 'xenna');
   }
 
   execute(stages: ProcessingStage[], initialTasks: Task[], options: RunOptions = {}): Promise<ExecutionResult> {
