@@ -1,15 +1,18 @@
 import type { ProcessingStage, StageSpec } from '../pipeline/stage.js';
 import { CompositeStage } from '../pipeline/stage.js';
 import { findStage, getStage } from '../stages/registry.js';
-import '../stages/index.js';
+import { builtinStageModule } from '../stages/modules.js';
 
 /**
- * Re-creates a processing stage from its spec inside a worker process: imports the registering
- * module for stages outside the built-in catalog, builds the stage from its (already resolved)
+ * Re-creates a processing stage from its spec inside a worker process: imports the module that
+ * registers its type (only that one), builds the stage from its (already resolved)
  * parameters, and applies the overrides it was planned with.
  */
 export async function createStageFromSpec(spec: StageSpec): Promise<ProcessingStage> {
-  if (!findStage(spec.type) && spec.module) await import(spec.module);
+  if (!findStage(spec.type)) {
+    const module = spec.module ?? builtinStageModule(spec.type);
+    if (module) await import(module);
+  }
   const def = getStage(spec.type);
   const identity = { resolvePath: (p: string) => p };
   const built = def.create(def.params.parse(spec.params), identity);
