@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +11,7 @@ export default defineConfig({
     // Integration tests start real worker processes; keep the 2-core machines from thrashing.
     maxWorkers: 2,
     fileParallelism: true,
+    // Every run the tests start records into a throw-away history, never the user's own.
+    env: { CURATOR_HOME: mkdtempSync(path.join(tmpdir(), 'curator-test-home-')) },
   },
 });

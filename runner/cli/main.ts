@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runCommand, parseRunFlags, reportInvalid } from './run-command.js';
+import { registerServeCommand } from './serve-command.js';
 import { loadPipelineFile } from '../pipeline/pipeline-file.js';
 import { ValidationError } from '../pipeline/errors.js';
 import { planMachine } from '../engine/run-plan.js';
@@ -10,6 +11,7 @@ import { BACKENDS } from '../backends/index.js';
 import { detectHardware, describeGraphicsControllers, unsupportedControllersNote, FAKE_GPUS_HELP } from '../hardware/detect.js';
 import { EXIT } from './exit-codes.js';
 import { table } from './format.js';
+import { registerHistoryCommands } from './history-commands.js';
 
 /** Set by a bundler's define (the self-contained build has no package.json beside it); absent in the tsc build. */
 declare const __CURATOR_VERSION__: string | undefined;
@@ -25,6 +27,11 @@ const program = new Command('curator')
   .description('Curator Desktop: run data-curation pipelines (NeMo Curator\u2019s model) on this machine')
   .version(pkg.version)
   .showHelpAfterError('(run `curator --help` for usage)');
+
+// Set before the commands are added, so that they inherit it: usage errors exit with 2.
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : EXIT.invalid);
+});
 
 const backendOption = () => new Option('--backend <name>', 'backend, overriding the file\u2019s executor.backend').choices(Object.keys(BACKENDS));
 
@@ -124,9 +131,11 @@ program
   .description('print the JSON Schema of pipeline files (generated from the stage schemas)')
   .action(() => console.log(JSON.stringify(pipelineJsonSchema(), null, 2)));
 
-program.exitOverride((err) => {
-  process.exit(err.exitCode === 0 ? 0 : EXIT.invalid);
-});
+registerHistoryCommands(program);
+
+registerServeCommand(program);
+
+
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`curator: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { loadPipelineFile, type LoadedPipeline } from '../pipeline/pipeline-file.js';
 import { ValidationError, RunCancelledError } from '../pipeline/errors.js';
@@ -8,6 +9,7 @@ import type { RunEvent, RunSummary } from '../engine/events.js';
 import { RunRenderer, type Sink } from './render.js';
 import { EXIT } from './exit-codes.js';
 import { formatSummary } from './format.js';
+import { startRecording } from '../history/recording.js';
 
 /** Options of `curator run`. */
 export interface RunCommandOptions {
@@ -66,6 +68,8 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<nu
   }
   const executor = createExecutor(loaded.backend, loaded.config);
   const stages = loaded.pipeline.build();
+  const runId = randomUUID();
+  const history = await startRecording({ runId, loaded, stages, config: executor.config, source: 'cli', warn: (m) => sink.err(`warning: ${m}`) });
   const ac = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -73,7 +77,10 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<nu
     if (interrupts === 1) {
       sink.err(`\n${sig}: cancelling the run (stopping workers; press Ctrl-C again to quit at once)`);
       ac.abort();
-    } else process.exit(EXIT.cancelled);
+    } else {
+      history?.fail(new RunCancelledError(), 'cancelled');
+      process.exit(EXIT.cancelled);
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -82,22 +89,31 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<nu
   const onEvent = (e: RunEvent) => {
     if (e.type === 'task_processed' && firstTaskS === null) firstTaskS = performance.now() / 1000;
     renderer.handle(e);
+    history?.record(e);
   };
   let summary: RunSummary | null = null;
   let status: number = EXIT.ok;
   try {
-    summary = (await executor.execute(stages, [new EmptyTask()], { pipelineName: loaded.data.name, signal: ac.signal, onEvent, cpus: flags.cpus, gpus: flags.gpus })).summary;
+    summary = (await executor.execute(stages, [new EmptyTask()], { runId, pipelineName: loaded.data.name, signal: ac.signal, onEvent, cpus: flags.cpus, gpus: flags.gpus })).summary;
   } catch (e: unknown) {
     renderer.stop();
-    if (e instanceof ValidationError) return reportInvalid(e.problems, json);
     summary = summaryOf(e);
+    if (summary) history?.finish(summary);
+    else history?.fail(e);
+    if (!summary || e instanceof ValidationError) await history?.close();
+    if (e instanceof ValidationError) return reportInvalid(e.problems, json);
     status = e instanceof RunCancelledError ? EXIT.cancelled : EXIT.failed;
     if (!summary) throw e;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  if (history) {
+    history.finish(summary);
+    await history.close();
+  }
   for (const l of formatSummary(summary)) sink.out(l);
+  if (history) sink.err(`run ${runId} recorded in history`);
   if (json) process.stdout.write(JSON.stringify({ ...summary, first_task_s: firstTaskS === null ? null : Math.round(firstTaskS * 1000) / 1000 }) + '\n');
   return status;
 }

@@ -127,8 +127,12 @@ export abstract class EngineRun {
       type: 'run_started', run_id: this.runId, t: Date.now(), pipeline: this.options.pipelineName ?? 'pipeline', backend: this.settings.backend, execution_mode: this.settings.executionMode,
       stages: this.stages.map((s) => ({ name: s.name, type: s.type, resources: s.resources.toJSON(), batch_size: s.batch_size })),
     });
-    this.startTimers();
-    this.wake();
+    // A cancel that arrived while the machine was being planned must not be lost.
+    if (signal?.aborted) this.cancel();
+    else {
+      this.startTimers();
+      this.wake();
+    }
     try {
       return await result;
     } finally {
@@ -347,6 +351,8 @@ export abstract class EngineRun {
 
   private finish(status: RunSummary['status'], error: RunErrorInfo | null): RunSummary {
     for (const t of this.timers) clearInterval(t);
+    // The final state always reaches listeners, however short the run was.
+    if (this.allocator) this.emitStatus();
     if (status === 'succeeded') this.logStatus();
     const summary: RunSummary = {
       run_id: this.runId,

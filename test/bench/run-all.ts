@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: benchmarks that print ratios measured side by side in one run, and write them
  * as JSON to `.bench/results.json`. Pass names to run a subset: engine, autoscaler, startup, threads,
- * backends, raydata.
+ * backends, raydata, history.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -13,6 +13,7 @@ import { autoscalerEfficiency } from './autoscaler.js';
 import { timeToFirstTask } from './startup.js';
 import { threadsSpeedup } from './threads.js';
 import { backendRows, rayDataAutoscaling } from './backends.js';
+import { historyRows } from './history.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const all: Record<string, () => Promise<BenchRow | BenchRow[]>> = {
@@ -22,6 +23,7 @@ const all: Record<string, () => Promise<BenchRow | BenchRow[]>> = {
   threads: () => threadsSpeedup(),
   backends: () => backendRows(),
   raydata: () => rayDataAutoscaling(),
+  history: () => historyRows(),
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);

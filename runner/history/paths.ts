@@ -1,0 +1,38 @@
+/**
+ * Where the run history lives. The desktop app keeps it in Electron's `userData` folder; the CLI
+ * and `curator serve` compute the same folder without Electron, so every run lands in one
+ * database whichever host started it. `CURATOR_HOME` overrides the folder (tests use a temporary one).
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+/** The product name Electron derives `userData` from (package.json `productName`). */
+export const PRODUCT_NAME = 'Curator Desktop';
+
+/** The history database's file name inside the Curator home folder. */
+export const HISTORY_FILE = 'history.db';
+
+/**
+ * The Curator home folder: `CURATOR_HOME` when set, else Electron's `userData` for "Curator Desktop":
+ * `$XDG_CONFIG_HOME` or `~/.config` on Linux, `~/Library/Application Support` on macOS,
+ * `%APPDATA%` on Windows, each followed by the product name.
+ */
+export function defaultCuratorHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  const p = platform === 'win32' ? path.win32 : path.posix;
+  if (env.CURATOR_HOME) return p.resolve(env.CURATOR_HOME);
+  const home = (platform === 'win32' ? env.USERPROFILE : env.HOME) || os.homedir();
+  switch (platform) {
+    case 'darwin':
+      return p.join(home, 'Library', 'Application Support', PRODUCT_NAME);
+    case 'win32':
+      return p.join(env.APPDATA || p.join(home, 'AppData', 'Roaming'), PRODUCT_NAME);
+    default:
+      // Electron's appData on Linux and the BSDs follows the XDG base-directory rule.
+      return p.join(env.XDG_CONFIG_HOME && p.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : p.join(home, '.config'), PRODUCT_NAME);
+  }
+}
+
+/** The history database inside a Curator home folder. */
+export function historyDbPath(home: string): string {
+  return path.join(home, HISTORY_FILE);
+}
