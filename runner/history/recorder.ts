@@ -323,18 +323,7 @@ export class RunRecorder {
   }
 }
 
-/** The per-stage part of a metrics point. */
+/** The per-stage part of a metrics point: the funnel plus workers, queues, slots and speed. */
 function metricStage(s: StageStatus) {
-  return {
-    name: s.name,
-    tasks_in: s.tasks.in,
-    tasks_out: s.tasks.out,
-    items_in: s.items.in,
-    items_out: s.items.out,
-    workers: s.workers,
-    queue: s.queue,
-    slots: s.slots,
-    tasks_per_worker_s: s.tasks_per_worker_s,
-    process_time_s: s.process_time_s,
-  };
+  return { ...funnelOfStatus(s), workers: s.workers, queue: s.queue, slots: s.slots, tasks_per_worker_s: s.tasks_per_worker_s };
 }
