@@ -10,6 +10,7 @@ import './diagnostic/synthetic.js';
 import './diagnostic/busy.js';
 import './diagnostic/env-probe.js';
 import './dedup/kmeans.js';
+import './text/score-filter.js';
 
 export { FilePartitioningStage } from './io/file-partitioning.js';
 export { JsonlReader, JsonlReaderStage } from './io/jsonl-reader.js';
@@ -18,3 +19,4 @@ export { SyntheticDocuments } from './diagnostic/synthetic.js';
 export { BusyStage, burnCpuMs } from './diagnostic/busy.js';
 export { KMeansStage, type KMeansStageParams } from './dedup/kmeans.js';
 export { EnvProbe, runProbeCommand, type EnvProbeParams, type EnvProbeObservation } from './diagnostic/env-probe.js';
+export { ScoreFilter, type ScoreFilterParams } from './text/score-filter.js';

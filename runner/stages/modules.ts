@@ -12,6 +12,7 @@ const MODULES: Record<string, string> = {
   BusyStage: './diagnostic/busy.js',
   EnvProbe: './diagnostic/env-probe.js',
   KMeansStage: './dedup/kmeans.js',
+  ScoreFilter: './text/score-filter.js',
 };
 
 /** The URL of the module that registers a built-in type, or null. */
