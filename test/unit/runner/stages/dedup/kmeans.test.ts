@@ -7,6 +7,7 @@ import { getStage } from '../../../../../runner/stages/registry.js';
 import { addExact, fnv1a32, hashedBagOfWords, idHash, type KMeansStage, roundPartials, wordTokens } from '../../../../../runner/stages/dedup/kmeans.js';
 import { mulberry32 } from '../../../../../runner/stages/diagnostic/synthetic.js';
 import { buildProcessing, worker } from '../helpers.js';
+import { arraySplit } from '../../../../../runner/backends/ray-actor-pool/gang.js';
 
 const TOPICS = [
   'river water boat fish bridge stream bank flood current shore'.split(' '),
@@ -14,19 +15,6 @@ const TOPICS = [
   'oven flour sugar butter bake dough recipe cream spoon pastry'.split(' '),
 ];
 
-/** numpy.array_split: n consecutive groups, the first (length % n) one longer. */
-function arraySplit<T>(xs: T[], n: number): T[][] {
-  const base = Math.floor(xs.length / n);
-  const extra = xs.length % n;
-  const out: T[][] = [];
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const len = base + (i < extra ? 1 : 0);
-    out.push(xs.slice(at, at + len));
-    at += len;
-  }
-  return out;
-}
 
 /** Cuts records into DocumentBatches of the given sizes. */
 function batches(records: DocumentRecord[], sizes: number[]): DocumentBatch[] {
