@@ -122,6 +122,10 @@ function showLines(r: RunDetail): string[] {
   const cfg = Object.entries(r.config).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
   if (cfg) lines.push(`  config    ${cfg}`);
   if (r.stages.length) lines.push('', ...funnelTable(r.stages).map((l) => '  ' + l));
+  for (const st of r.stages) {
+    const c = Object.entries(st.counters ?? {});
+    if (c.length) lines.push(`  ${st.name}: ${c.map(([k, v]) => `${k.replace(/_/g, ' ')}: ${v}`).join(', ')}`);
+  }
   if (r.inputs.length) lines.push('', `  inputs: ${r.inputs.length} file(s), ${r.inputs.reduce((n, f) => n + f.size, 0)} bytes`);
   if (r.outputs.length) lines.push(`  outputs: ${r.outputs.length} file(s), ${r.outputs.reduce((n, f) => n + f.documents, 0)} documents, ${r.outputs.reduce((n, f) => n + f.bytes, 0)} bytes`);
   if (r.removals.length) lines.push('', ...table(['stage', 'reason', 'removed'], r.removals.map((x) => [x.stage, x.reason, String(x.count)])).map((l) => '  ' + l));

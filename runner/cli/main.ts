@@ -5,7 +5,7 @@ import { registerServeCommand } from './serve-command.js';
 import { loadPipelineFile } from '../pipeline/pipeline-file.js';
 import { ValidationError } from '../pipeline/errors.js';
 import { planMachine } from '../engine/run-plan.js';
-import { stageCatalog } from '../stages/catalog.js';
+import { stageCatalog, type ParameterInfo } from '../stages/catalog.js';
 import { pipelineJsonSchema } from '../pipeline/json-schema.js';
 import { BACKENDS } from '../backends/index.js';
 import { detectHardware, describeGraphicsControllers, unsupportedControllersNote, FAKE_GPUS_HELP } from '../hardware/detect.js';
@@ -96,7 +96,19 @@ program
   .option('--json', 'print the catalog as JSON')
   .action((opts) => {
     const catalog = stageCatalog();
-    if (opts.json) return console.log(JSON.stringify({ stages: catalog.map(({ parameters, ...s }) => ({ ...s, parameters: parameters.map(({ schema: _s, ...p }) => p) })) }));
+    const plain = (ps: ParameterInfo[]) => ps.map(({ schema: _s, ...p }) => p);
+    if (opts.json) {
+      return console.log(
+        JSON.stringify({
+          stages: catalog.map(({ parameters, components, ...s }) => ({
+            ...s,
+            parameters: plain(parameters),
+            ...(components ? { components: { kind: components.kind, types: components.types.map((c) => ({ ...c, parameters: plain(c.parameters) })) } } : {}),
+          })),
+        }),
+      );
+    }
+    const printed = new Set<string>();
     let category = '';
     for (const s of catalog) {
       if (s.category !== category) console.log(`\n[${(category = s.category)}]`);
@@ -104,6 +116,16 @@ program
       if (!s.parameters.length) continue;
       const rows = s.parameters.map((p) => [p.name, p.type, p.default === undefined ? (p.required ? '(required)' : '') : JSON.stringify(p.default), p.description]);
       for (const l of table(['  parameter', 'type', 'default', 'description'], rows.map((r) => ['  ' + r[0], ...r.slice(1)] as string[]), 'all')) console.log(l);
+      // Filters and modifiers are listed once, under the first stage that takes them.
+      if (s.components && !printed.has(s.components.kind)) {
+        printed.add(s.components.kind);
+        console.log(`\n  ${s.components.kind}s, written { type: <name>, ...parameters }:`);
+        for (const c of s.components.types) {
+          console.log(`\n  ${c.type} — ${c.description}`);
+          const crows = c.parameters.map((p) => ['    ' + p.name, p.type, p.default === undefined ? (p.required ? '(required)' : '') : JSON.stringify(p.default), p.description]);
+          if (crows.length) for (const l of table(['    parameter', 'type', 'default', 'description'], crows, 'all')) console.log(l);
+        }
+      }
     }
   });
 

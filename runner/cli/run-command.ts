@@ -10,6 +10,7 @@ import { RunRenderer, type Sink } from './render.js';
 import { EXIT } from './exit-codes.js';
 import { formatSummary } from './format.js';
 import { startRecording } from '../history/recording.js';
+import { externalCommandLines } from '../stages/external/command-line.js';
 
 /** Options of `curator run`. */
 export interface RunCommandOptions {
@@ -68,6 +69,8 @@ export async function runCommand(file: string, o: RunCommandOptions): Promise<nu
   }
   const executor = createExecutor(loaded.backend, loaded.config);
   const stages = loaded.pipeline.build();
+  // Running a pipeline file may run programs on this machine: say which before anything starts (stderr, also with --json).
+  for (const l of externalCommandLines(stages)) sink.err(l);
   const runId = randomUUID();
   const history = await startRecording({ runId, loaded, stages, config: executor.config, source: 'cli', warn: (m) => sink.err(`warning: ${m}`) });
   const ac = new AbortController();

@@ -1,3 +1,4 @@
+import type { RemovalReport } from './removals.js';
 import type { LogLevel } from '../pipeline/stage.js';
 import type { HardwareSample } from '../hardware/sampler.js';
 
@@ -32,6 +33,10 @@ export interface StageSummary {
   failed_batches: number;
   process_time_s: number;
   workers_max: number;
+  /** Documents removed, by reason (a filter's class name, `exact_duplicate`...), with a bounded sample; absent when none. */
+  removed?: RemovalReport;
+  /** Named counters (skipped malformed lines, replaced invalid UTF-8...); absent when none. */
+  counters?: Record<string, number>;
 }
 
 /** Where and why a run failed. */

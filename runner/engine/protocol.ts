@@ -1,6 +1,7 @@
 import type { StageSpec, WorkerMetadata, LogLevel } from '../pipeline/stage.js';
 import type { WireTask } from '../pipeline/tasks.js';
 import type { WireError } from '../pipeline/errors.js';
+import type { RemovalReport } from './removals.js';
 
 /**
  * Messages between the engine and a stage worker process. Requests are envelopes
@@ -34,6 +35,10 @@ export interface StepResult {
   returned_none: number;
   started_at: number;
   duration_s: number;
+  /** Documents the stage removed, by reason, with a bounded sample; absent when none. */
+  removed?: RemovalReport;
+  /** Counters the stage added to (skipped lines and the like); absent when none. */
+  counters?: Record<string, number>;
 }
 
 /** The result of one batch: the last stage's outputs and one step per stage of the chain. */

@@ -206,7 +206,7 @@ export abstract class EngineRun {
     const unit = this.units[idx] as number[];
     reply.steps.forEach((step, j) => {
       const st = this.stats[unit[j] as number] as StageStats;
-      st.record(worker.id, { tasksIn: step.tasks_in, itemsIn: step.items_in, tasksOut: step.tasks_out, itemsOut: step.items_out, none: step.returned_none, start: step.started_at - this.t0 / 1000, duration: step.duration_s });
+      st.record(worker.id, { tasksIn: step.tasks_in, itemsIn: step.items_in, tasksOut: step.tasks_out, itemsOut: step.items_out, none: step.returned_none, start: step.started_at - this.t0 / 1000, duration: step.duration_s, removed: step.removed, counters: step.counters });
       this.emit({ type: 'task_processed', run_id: this.runId, t: Date.now(), stage: st.name, items: step.items_in });
     });
     if (idx === this.units.length - 1) this.results.push(...reply.tasks);

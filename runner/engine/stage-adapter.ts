@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import type { ProcessingStage } from '../pipeline/stage.js';
+import type { LogLevel, ProcessingStage, RemovedDocument, StageRuntime } from '../pipeline/stage.js';
 import { fromWire, estimateBytes, type Task, type WireTask } from '../pipeline/tasks.js';
 import { assignTaskIds } from '../pipeline/task-ids.js';
 import type { StagePerfStats } from '../pipeline/perf.js';
 import type { StepResult } from './protocol.js';
+import { addRemoval, emptyReport, writeRemovedFile } from './removals.js';
 
 /**
  * Runs one batch through a stage the way NeMo Curator's `BaseStageAdapter.process_batch` does:
@@ -13,6 +14,8 @@ import type { StepResult } from './protocol.js';
 export class StageAdapter {
   private lastFinished: number | null = null;
   private metrics: Record<string, number> = {};
+  private counters: Record<string, number> = {};
+  private removed: RemovedDocument[] = [];
 
   constructor(readonly stage: ProcessingStage) {}
 
@@ -21,11 +24,33 @@ export class StageAdapter {
     this.metrics[name] = (this.metrics[name] ?? 0) + value;
   }
 
+  /** The runtime a worker gives this adapter's stage: metrics, removals and counters land in the current batch's step. */
+  runtimeFor(log: (level: LogLevel, message: string) => void): StageRuntime {
+    return {
+      log,
+      metric: (name, value) => this.recordMetric(name, value),
+      removed: (doc, reason, detail) => void this.removed.push(detail ? { doc, reason, detail } : { doc, reason }),
+      count: (name, n) => void (this.counters[name] = (this.counters[name] ?? 0) + n),
+    };
+  }
+
+  /** Moves the removals recorded since the last call into the report, writing them to removed_path if set. */
+  private async takeRemoved(report: ReturnType<typeof emptyReport>, taskId: string): Promise<void> {
+    if (!this.removed.length) return;
+    const removed = this.removed;
+    this.removed = [];
+    for (const r of removed) addRemoval(report, r);
+    if (this.stage.removed_path) await writeRemovedFile(this.stage.removed_path, this.stage.name, taskId, removed);
+  }
+
   async processBatch(wire: WireTask[]): Promise<{ tasks: WireTask[]; step: StepResult }> {
     const startedAt = Date.now() / 1000;
     const t0 = performance.now();
     const idle = this.lastFinished === null ? 0 : (t0 - this.lastFinished) / 1000;
     this.metrics = {};
+    this.counters = {};
+    this.removed = [];
+    const report = emptyReport();
     const inputs = wire.map(fromWire);
     const items = inputs.reduce((n, t) => n + t.num_items, 0);
     const bytes = wire.reduce((n, t) => n + estimateBytes(t.data), 0);
@@ -37,6 +62,7 @@ export class StageAdapter {
       const outs = await this.stage.process_batch(inputs);
       outTasks.push(...outs);
       outIds.push(...assignTaskIds(inputs.map((t) => t.task_id), outs.map(contentOf), isSource));
+      await this.takeRemoved(report, inputs[0]?.task_id ?? 'batch');
     } else {
       // Parent by parent, so that ids stay deterministic whatever the batch holds.
       for (const t of inputs) {
@@ -45,6 +71,7 @@ export class StageAdapter {
         const outs = Array.isArray(r) ? r : [r];
         outTasks.push(...outs);
         outIds.push(...assignTaskIds([t.task_id], outs.map(contentOf), isSource));
+        await this.takeRemoved(report, t.task_id);
       }
     }
     const perf: StagePerfStats = {
@@ -79,6 +106,8 @@ export class StageAdapter {
       started_at: startedAt,
       duration_s: perf.process_time,
     };
+    if (Object.keys(report.reasons).length) step.removed = report;
+    if (Object.keys(this.counters).length) step.counters = this.counters;
     return { tasks, step };
   }
 }

@@ -2,6 +2,7 @@ import type { ProcessingStage } from '../pipeline/stage.js';
 import type { WireTask } from '../pipeline/tasks.js';
 import type { ProcessReply, StepResult } from './protocol.js';
 import { StageAdapter } from './stage-adapter.js';
+import { addCounters, emptyReport, mergeReports } from './removals.js';
 
 /**
  * The stages one worker process runs, in order: usually one; several when a backend fuses cheap
@@ -47,7 +48,7 @@ export class StageChain {
 }
 
 function merge(a: StepResult, b: StepResult): StepResult {
-  return {
+  const out: StepResult = {
     stage: a.stage,
     tasks_in: a.tasks_in + b.tasks_in,
     items_in: a.items_in + b.items_in,
@@ -57,6 +58,17 @@ function merge(a: StepResult, b: StepResult): StepResult {
     started_at: a.started_at,
     duration_s: a.duration_s + b.duration_s,
   };
+  if (a.removed || b.removed) {
+    out.removed = emptyReport();
+    if (a.removed) mergeReports(out.removed, a.removed);
+    if (b.removed) mergeReports(out.removed, b.removed);
+  }
+  if (a.counters || b.counters) {
+    out.counters = {};
+    addCounters(out.counters, a.counters);
+    addCounters(out.counters, b.counters);
+  }
+  return out;
 }
 
 function empty(stage: string): StepResult {

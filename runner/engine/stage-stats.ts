@@ -1,6 +1,7 @@
 import type { StageStatus, StageSummary } from './events.js';
 import type { StagePool } from './pool.js';
 import { RateEstimator, median } from './estimator.js';
+import { addCounters, emptyReport, mergeReports, type RemovalReport } from './removals.js';
 
 /**
  * Counters and speed estimates of one stage during a run: the funnel (tasks and items in / out,
@@ -16,6 +17,10 @@ export class StageStats {
   failedBatches = 0;
   batches = 0;
   processTimeS = 0;
+  /** What the stage removed, by reason, with a bounded sample. */
+  readonly removed: RemovalReport = emptyReport();
+  /** Named counters the stage added to. */
+  readonly counters: Record<string, number> = {};
   /** Stage-wide estimator over every worker's batches (Xenna §1.6, 180 s window, 5 events). */
   readonly estimator: RateEstimator;
   private readonly perWorker = new Map<string, RateEstimator>();
@@ -27,8 +32,10 @@ export class StageStats {
   }
 
   /** Records one finished batch. Times are in seconds. */
-  record(workerId: string, b: { tasksIn: number; itemsIn: number; tasksOut: number; itemsOut: number; none: number; start: number; duration: number }): void {
+  record(workerId: string, b: { tasksIn: number; itemsIn: number; tasksOut: number; itemsOut: number; none: number; start: number; duration: number; removed?: RemovalReport | undefined; counters?: Record<string, number> | undefined }): void {
     this.batches++;
+    if (b.removed) mergeReports(this.removed, b.removed);
+    addCounters(this.counters, b.counters);
     this.tasksIn += b.tasksIn;
     this.itemsIn += b.itemsIn;
     this.tasksOut += b.tasksOut;
@@ -86,6 +93,8 @@ export class StageStats {
       failed_batches: this.failedBatches,
       process_time_s: round3(this.processTimeS),
       workers_max: pool.workersMax,
+      ...(Object.keys(this.removed.reasons).length ? { removed: this.removed } : {}),
+      ...(Object.keys(this.counters).length ? { counters: this.counters } : {}),
     };
   }
 }

@@ -35,7 +35,7 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       for (const spec of specs) stages.push(await createStageFromSpec(spec));
       const c = new StageChain(stages);
       stageChain = c;
-      c.adapters.forEach((a) => (a.stage.runtime = { log, metric: (name, value) => a.recordMetric(name, value) }));
+      c.adapters.forEach((a) => (a.stage.runtime = a.runtimeFor(log)));
       if (threads > 1) setWorkerThreads(threads);
       const t0 = Date.now();
       for (const stage of stages) {

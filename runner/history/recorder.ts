@@ -46,11 +46,12 @@ function statements(db: Database.Database) {
        ON CONFLICT (run_id, position) DO UPDATE SET name = excluded.name, type = excluded.type`,
     ),
     stageCounts: db.prepare(
-      `INSERT INTO run_stages (run_id, position, name, tasks_in, tasks_out, items_in, items_out, returned_none, failed_batches, process_time_s, workers_max)
-       VALUES (@run_id, @position, @name, @tasks_in, @tasks_out, @items_in, @items_out, @returned_none, @failed_batches, @process_time_s, @workers_max)
+      `INSERT INTO run_stages (run_id, position, name, tasks_in, tasks_out, items_in, items_out, returned_none, failed_batches, process_time_s, workers_max, counters_json)
+       VALUES (@run_id, @position, @name, @tasks_in, @tasks_out, @items_in, @items_out, @returned_none, @failed_batches, @process_time_s, @workers_max, @counters_json)
        ON CONFLICT (run_id, position) DO UPDATE SET name = excluded.name, tasks_in = excluded.tasks_in, tasks_out = excluded.tasks_out,
        items_in = excluded.items_in, items_out = excluded.items_out, returned_none = excluded.returned_none,
-       failed_batches = excluded.failed_batches, process_time_s = excluded.process_time_s, workers_max = excluded.workers_max`,
+       failed_batches = excluded.failed_batches, process_time_s = excluded.process_time_s, workers_max = excluded.workers_max,
+       counters_json = coalesce(excluded.counters_json, counters_json)`,
     ),
     dropStagesFrom: db.prepare('DELETE FROM run_stages WHERE run_id = ? AND position >= ?'),
     stageTypes: db.prepare('SELECT type FROM run_stages WHERE run_id = ? ORDER BY position'),
@@ -203,6 +204,7 @@ export class RunRecorder {
     this.flush();
     const stages = summary.stages;
     const counts = documentCounts(stages, this.types);
+    this.recordSummaryRemovals(stages);
     this.end(summary.status, summary.error, {
       execution_mode: summary.execution_mode,
       duration_s: summary.duration_s,
@@ -251,6 +253,21 @@ export class RunRecorder {
     });
   }
 
+  /** Records what each stage of a finished run removed and why, with its samples. */
+  private recordSummaryRemovals(stages: readonly StageFunnel[]): void {
+    const counts: RemovalCount[] = [];
+    const samples: Array<{ stage: string; reason: string; doc_id: string | null; document: unknown }> = [];
+    for (const st of stages) {
+      if (!st.removed) continue;
+      for (const [reason, count] of Object.entries(st.removed.reasons)) counts.push({ stage: st.name, reason, count });
+      for (const smp of st.removed.samples) {
+        const id = smp.doc['id'] ?? smp.doc['_curator_origin'] ?? null;
+        samples.push({ stage: st.name, reason: smp.reason, doc_id: id === null ? null : String(id), document: { ...smp.doc, _curator_removed: { stage: st.name, reason: smp.reason, ...smp.detail } } });
+      }
+    }
+    if (counts.length) this.recordRemovals(counts, samples);
+  }
+
   /** Flushes and stops, leaving the run's status as it is (a host that quits mid-run; the next start marks it interrupted). */
   close(): void {
     if (this.done) return;
@@ -290,7 +307,22 @@ export class RunRecorder {
   }
 
   private writeStages(stages: readonly StageFunnel[], complete = false): void {
-    stages.forEach((s, position) => this.st.stageCounts.run({ run_id: this.runId, position, ...s }));
+    stages.forEach((s, position) =>
+      this.st.stageCounts.run({
+        run_id: this.runId,
+        position,
+        name: s.name,
+        tasks_in: s.tasks_in,
+        tasks_out: s.tasks_out,
+        items_in: s.items_in,
+        items_out: s.items_out,
+        returned_none: s.returned_none,
+        failed_batches: s.failed_batches,
+        process_time_s: s.process_time_s,
+        workers_max: s.workers_max,
+        counters_json: s.counters && Object.keys(s.counters).length ? JSON.stringify(s.counters) : null,
+      }),
+    );
     if (complete) this.st.dropStagesFrom.run(this.runId, stages.length);
   }
 

@@ -227,8 +227,8 @@ export class HistoryStore {
     const r = this.sql(`SELECT ${LIST_COLUMNS}, pipeline_json, config_json, hardware_json, warnings_json, error_stage, error_task_id, error_stack FROM runs WHERE run_id = ?`).get(id) as RunRow | undefined;
     if (!r) return null;
     const stages = this
-      .sql('SELECT name, tasks_in, tasks_out, items_in, items_out, returned_none, failed_batches, process_time_s, workers_max FROM run_stages WHERE run_id = ? ORDER BY position')
-      .all(id) as StageRow[];
+      .sql('SELECT name, tasks_in, tasks_out, items_in, items_out, returned_none, failed_batches, process_time_s, workers_max, counters_json FROM run_stages WHERE run_id = ? ORDER BY position')
+      .all(id) as Array<StageRow & { counters_json: string | null }>;
     const { pipeline_json, config_json, hardware_json, warnings_json, error_stage, error_task_id, error_stack, ...item } = r;
     return {
       ...item,
@@ -236,7 +236,7 @@ export class HistoryStore {
       config: parseJson(config_json, {}) as Record<string, unknown>,
       hardware: parseJson(hardware_json),
       error: item.error_message === null ? null : { stage: error_stage, task_id: error_task_id, message: item.error_message, stack: error_stack },
-      stages,
+      stages: stages.map(({ counters_json, ...row }) => (counters_json ? { ...row, counters: parseJson(counters_json, {}) as Record<string, number> } : row)),
       warnings: parseJson(warnings_json, []) as string[],
       inputs: this.sql('SELECT path, size, mtime FROM run_inputs WHERE run_id = ? ORDER BY position').all(id) as InputFile[],
       outputs: this.sql('SELECT path, documents, bytes FROM run_outputs WHERE run_id = ? ORDER BY position').all(id) as RunDetail['outputs'],

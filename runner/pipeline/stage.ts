@@ -1,5 +1,5 @@
 import { Resources, type ResourcesInit } from './resources.js';
-import type { Task } from './tasks.js';
+import type { DocumentRecord, Task } from './tasks.js';
 import { ValidationError } from './errors.js';
 
 /** The machine a worker runs on; one node here. */
@@ -21,16 +21,39 @@ export interface WorkerMetadata {
 /** Log levels shared by workers, the engine and history. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-/** Hooks the engine gives a stage while it runs: logs and custom metrics. */
+/** A document a stage removed, and why: the reason (a filter's class name, `exact_duplicate`...) and details such as its score. */
+export interface RemovedDocument {
+  reason: string;
+  doc: DocumentRecord;
+  detail?: Record<string, unknown>;
+}
+
+/** Hooks the engine gives a stage while it runs: logs, custom metrics, removed documents and counters. */
 export interface StageRuntime {
   log(level: LogLevel, message: string): void;
   metric(name: string, value: number): void;
+  removed(doc: DocumentRecord, reason: string, detail?: Record<string, unknown>): void;
+  count(name: string, n: number): void;
 }
 
-const consoleRuntime: StageRuntime = {
-  log: (level, message) => (level === 'error' || level === 'warn' ? console.error : console.log)(`[${level}] ${message}`),
-  metric: () => undefined,
-};
+/**
+ * The runtime of a stage used outside a worker (programmatic use, unit tests): logs go to the
+ * console; removed documents and counters are kept in memory so that the caller can read them.
+ */
+export class LocalRuntime implements StageRuntime {
+  readonly removedDocuments: RemovedDocument[] = [];
+  readonly counters: Record<string, number> = {};
+  log(level: LogLevel, message: string): void {
+    (level === 'error' || level === 'warn' ? console.error : console.log)(`[${level}] ${message}`);
+  }
+  metric(): void {}
+  removed(doc: DocumentRecord, reason: string, detail?: Record<string, unknown>): void {
+    this.removedDocuments.push(detail ? { reason, doc, detail } : { reason, doc });
+  }
+  count(name: string, n: number): void {
+    this.counters[name] = (this.counters[name] ?? 0) + n;
+  }
+}
 
 /** Per-stage overrides accepted by `with_()` and by a stage entry of a pipeline file. */
 export interface StageOverrides {
@@ -85,7 +108,13 @@ export abstract class ProcessingStage<In extends Task = Task, Out extends Task =
   module?: string;
   protected _num_workers: number | null = null;
   /** Set by the engine inside a worker; console outside one. */
-  runtime: StageRuntime = consoleRuntime;
+  runtime: StageRuntime = new LocalRuntime();
+  /**
+   * A folder where the engine writes every document this stage removes (JSON lines, one file per
+   * input task, each document with a `_curator_removed` field giving the stage, reason and details);
+   * null for none. Set from a filtering stage's `removed_path` parameter.
+   */
+  removed_path: string | null = null;
 
   constructor(params: Record<string, unknown> = {}, name?: string) {
     this.params = params;
@@ -160,6 +189,14 @@ export abstract class ProcessingStage<In extends Task = Task, Out extends Task =
   }
   protected log(level: LogLevel, message: string): void {
     this.runtime.log(level, message);
+  }
+  /** Records that a document was removed and why; the counts per reason and a bounded sample reach the run summary. */
+  protected recordRemoved(doc: DocumentRecord, reason: string, detail?: Record<string, unknown>): void {
+    this.runtime.removed(doc, reason, detail);
+  }
+  /** Adds to a named counter that reaches the run summary (for example skipped malformed lines). */
+  protected addCount(name: string, n = 1): void {
+    this.runtime.count(name, n);
   }
 
   /** A modified copy: NeMo Curator's `with_()`. Spec dicts are shallow-merged, the caller's keys winning. */

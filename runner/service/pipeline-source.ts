@@ -11,6 +11,7 @@ import { ValidationError } from '../pipeline/errors.js';
 import type { ProcessingStage } from '../pipeline/stage.js';
 import { planMachine } from '../engine/run-plan.js';
 import { findStage } from '../stages/registry.js';
+import { splitCommand } from '../stages/external/command-line.js';
 import { listInputFiles } from '../stages/io/files.js';
 import type { ExternalCommandUse, InputFile, PlannedStage, TemplateInfo } from './contract.js';
 
@@ -102,7 +103,8 @@ function externalCommands(loaded: LoadedPipeline): ExternalCommandUse[] {
   loaded.data.stages.forEach((entry, i) => {
     const def = findStage(entry.stage);
     const raw = entry.params.command;
-    const command = typeof raw === 'string' ? [raw] : Array.isArray(raw) && raw.length > 0 && raw.every((a) => typeof a === 'string') ? (raw as string[]) : null;
+    // CommandStage splits a command string on whitespace; EnvProbe runs its string through a shell.
+    const command = typeof raw === 'string' ? (entry.stage === 'CommandStage' ? splitCommand(raw) : [raw]) : Array.isArray(raw) && raw.length > 0 && raw.every((a) => typeof a === 'string') ? (raw as string[]) : null;
     if (def?.category === 'external' || entry.stage === 'CommandStage' || command) {
       out.push({ stage_index: i, stage: loaded.pipeline.stages[i]?.name ?? entry.name ?? entry.stage, type: entry.stage, command });
     }

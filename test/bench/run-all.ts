@@ -14,6 +14,10 @@ import { timeToFirstTask } from './startup.js';
 import { threadsSpeedup } from './threads.js';
 import { backendRows, rayDataAutoscaling } from './backends.js';
 import { historyRows } from './history.js';
+import { minhashRows } from './minhash.js';
+import { langIdRows } from './langid.js';
+import { memoryRows } from './memory.js';
+import { filterRows } from './filters.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const all: Record<string, () => Promise<BenchRow | BenchRow[]>> = {
@@ -24,6 +28,10 @@ const all: Record<string, () => Promise<BenchRow | BenchRow[]>> = {
   backends: () => backendRows(),
   raydata: () => rayDataAutoscaling(),
   history: () => historyRows(),
+  minhash: () => minhashRows(),
+  langid: () => langIdRows(),
+  memory: () => memoryRows(),
+  filters: () => filterRows(),
 };
 
 const picked = process.argv.slice(2).filter((a) => a in all);

@@ -212,13 +212,13 @@ describe('curator serve', () => {
 
       const list = await client.result<{ total: number; runs: Array<{ run_id: string; status: string; source: string; docs_in: number | null }> }>('listRuns', { status: ['succeeded'] });
       const row = list.runs.find((r) => r.run_id === runId);
-      expect(row).toMatchObject({ status: 'succeeded', source: 'serve', docs_in: 120 });
+      expect(row).toMatchObject({ status: 'succeeded', source: 'serve', docs_in: 138 });
 
       const detail = await client.result<{ stages: Array<{ name: string; items_out: number }>; outputs: unknown[]; inputs: unknown[]; pipeline: { stages: Array<{ params: Record<string, unknown> }> } }>('getRun', { run_id: runId });
       expect(detail.stages.map((s) => s.name)).toEqual(['file_partitioning', 'jsonl_reader', 'inspect', 'jsonl_writer']);
-      expect(detail.stages[2]?.items_out).toBe(120);
-      expect(detail.inputs).toHaveLength(3);
-      expect(detail.outputs).toHaveLength(3);
+      expect(detail.stages[2]?.items_out).toBe(138);
+      expect(detail.inputs).toHaveLength(4);
+      expect(detail.outputs).toHaveLength(4);
       expect(detail.pipeline.stages[0]?.params.file_paths).toBe(path.join(ROOT, 'resources/sample'));
 
       const logs = await client.result<{ total: number; lines: Array<{ message: string }> }>('runLogs', { run_id: runId });

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import { HistoryError } from '../errors.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-outputs-and-removals.js';
+import * as m003 from './003-stage-counters.js';
 
 /** One schema step. `file` names its module, for messages. */
 export interface Migration {
@@ -21,6 +22,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: m001.name, file: '001-initial', sql: m001.sql },
   { version: 2, name: m002.name, file: '002-outputs-and-removals', sql: m002.sql },
+  { version: 3, name: m003.name, file: '003-stage-counters', sql: m003.sql },
 ];
 
 /** The schema version this build writes. */

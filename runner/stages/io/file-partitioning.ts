@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
@@ -6,7 +7,10 @@ import { Resources } from '../../pipeline/resources.js';
 import { ValidationError } from '../../pipeline/errors.js';
 import { FileGroupTask, type EmptyTask } from '../../pipeline/tasks.js';
 import { registerStage, type CreateContext } from '../registry.js';
-import { checkInputPaths, comparePaths, listInputFiles, parseByteSize } from './files.js';
+import { checkInputPaths, listInputFiles, parseByteSize } from './files.js';
+import { groupByCount, groupBySize, planPartitions, splitSizes, type FilePiece, type Partition } from './partition-plan.js';
+
+export { groupByCount, groupBySize } from './partition-plan.js';
 
 /** `file_paths`: one path or a list; shared with the readers. */
 export const filePathsParam = z
@@ -40,7 +44,8 @@ export function rejectBothPartitionSizes(p: { files_per_partition?: number | und
   }
 }
 
-const params = z
+/** The schema of FilePartitioningStage; the readers' partitioning stages share it. */
+export const filePartitioningParams = z
   .object({
     file_paths: filePathsParam,
     files_per_partition: filesPerPartitionParam,
@@ -52,7 +57,7 @@ const params = z
   .superRefine(rejectBothPartitionSizes);
 
 /** Parameters of FilePartitioningStage, paths already absolute. */
-export type FilePartitioningParams = z.output<typeof params>;
+export type FilePartitioningParams = z.output<typeof filePartitioningParams>;
 
 /**
  * Lists the input files and groups them into partitions, NeMo Curator's `FilePartitioningStage`:
@@ -61,7 +66,7 @@ export type FilePartitioningParams = z.output<typeof params>;
  * file per partition. Runs on a single worker.
  */
 export class FilePartitioningStage extends ProcessingStage<EmptyTask, FileGroupTask> {
-  readonly type = 'FilePartitioningStage';
+  readonly type: string = 'FilePartitioningStage';
   private readonly opts: FilePartitioningParams;
   private readonly blocksizeBytes: number | null;
 
@@ -83,21 +88,53 @@ export class FilePartitioningStage extends ProcessingStage<EmptyTask, FileGroupT
       this.log('warn', `${this.name}: no input files found in ${JSON.stringify(this.opts.file_paths)}`);
       return [];
     }
-    let groups = this.blocksizeBytes === null ? groupByCount(files, this.opts.files_per_partition ?? 1) : await this.groupBySize(files, this.blocksizeBytes);
+    let groups = await this.partition(files);
     if (this.opts.limit !== undefined && groups.length > this.opts.limit) {
       this.log('info', `${this.name}: limit ${this.opts.limit} keeps ${this.opts.limit} of ${groups.length} partitions`);
       groups = groups.slice(0, this.opts.limit);
     }
-    this.logMetric('num_files', groups.reduce((n, g) => n + g.length, 0));
+    this.logMetric('num_files', new Set(groups.flatMap((g) => g.files)).size);
     this.logMetric('num_partitions', groups.length);
-    return groups.map(
-      (group, i) =>
-        new FileGroupTask({
-          dataset_name: datasetNameOf(group),
-          data: group,
-          _metadata: { partition_index: i, total_partitions: groups.length, source_files: [...group] },
-        }),
-    );
+    return groups.map((group, i) => {
+      const init = {
+        dataset_name: datasetNameOf(group.files),
+        data: group.files,
+        _metadata: { partition_index: i, total_partitions: groups.length, source_files: [...group.files], ...group.piece },
+      };
+      return group.piece ? new FilePieceTask(init) : new FileGroupTask(init);
+    });
+  }
+
+  /**
+   * Pieces of a large file, for readers that can read part of a file; null (the default) keeps
+   * every file whole, as NeMo Curator's stage does. Called only for files above the split threshold.
+   */
+  protected splitFile(_path: string, _size: number, _target: number): Promise<FilePiece[] | null> {
+    return Promise.resolve(null);
+  }
+
+  /** True when this stage may split files (a reader's partitioning stage). */
+  protected splitsFiles(): boolean {
+    return false;
+  }
+
+  private async partition(files: string[]): Promise<Partition[]> {
+    const blocksize = this.blocksizeBytes;
+    if (!this.splitsFiles()) {
+      if (blocksize === null) return groupByCount(files, this.opts.files_per_partition ?? 1).map((g) => ({ files: g }));
+      return (await this.groupBySize(files, blocksize)).map((g) => ({ files: g }));
+    }
+    const sized = await Promise.all(files.map(async (path) => ({ path, size: (await stat(path)).size })));
+    const { threshold, target } = splitSizes(blocksize);
+    const pieces = new Map<string, FilePiece[]>();
+    for (const f of sized) {
+      if (f.size <= threshold) continue;
+      const split = await this.splitFile(f.path, f.size, target);
+      if (split && split.length > 1) pieces.set(f.path, split);
+      else if (blocksize !== null) this.log('warn', `${this.name}: "${f.path}" holds ${f.size} bytes, above blocksize ${blocksize}, and cannot be split; it is read as one partition`);
+    }
+    if (pieces.size) this.log('info', `${this.name}: split ${pieces.size} large file(s) into ${[...pieces.values()].reduce((n, p) => n + p.length, 0)} pieces of about ${target} bytes`);
+    return planPartitions(sized, pieces, { blocksize, filesPerPartition: this.opts.files_per_partition ?? 1 });
   }
 
   private async groupBySize(files: string[], blocksize: number): Promise<string[][]> {
@@ -110,33 +147,20 @@ export class FilePartitioningStage extends ProcessingStage<EmptyTask, FileGroupT
   }
 }
 
-/** Consecutive slices of `n` files (files already sorted by path). */
-export function groupByCount(files: readonly string[], n: number): string[][] {
-  const out: string[][] = [];
-  for (let i = 0; i < files.length; i += n) out.push(files.slice(i, i + n));
-  return out;
-}
-
 /**
- * Greedy grouping by size, NeMo Curator's rule: files sorted by size ascending (ties by path), each
- * added to the current group unless `current + size > blocksize`, which starts a new group. A file
- * larger than the block gets a group of its own.
+ * A FileGroupTask for one piece of one file (`byte_range` or `row_groups` in its metadata). Its
+ * content id, which becomes its task id at the source stage, includes the piece, so the pieces of a
+ * file get distinct ids (and the writers distinct output names).
  */
-export function groupBySize(files: ReadonlyArray<{ path: string; size: number }>, blocksize: number): Array<{ files: string[]; bytes: number }> {
-  const sorted = [...files].sort((a, b) => a.size - b.size || comparePaths(a.path, b.path));
-  const out: Array<{ files: string[]; bytes: number }> = [];
-  let current: { files: string[]; bytes: number } | null = null;
-  for (const f of sorted) {
-    if (current && current.bytes + f.size > blocksize) {
-      out.push(current);
-      current = null;
-    }
-    current ??= { files: [], bytes: 0 };
-    current.files.push(f.path);
-    current.bytes += f.size;
+export class FilePieceTask extends FileGroupTask {
+  override getDeterministicId(): string {
+    const m = this._metadata;
+    const piece = m['byte_range'] ? `bytes=${JSON.stringify(m['byte_range'])}` : `row_groups=${JSON.stringify(m['row_groups'])}`;
+    return createHash('sha256')
+      .update([...this.data].sort().join('|') + '|' + piece)
+      .digest('hex')
+      .slice(0, 12);
   }
-  if (current) out.push(current);
-  return out;
 }
 
 /** The lower-cased name of the folder holding the group's first file. */
@@ -159,7 +183,7 @@ registerStage({
   type: 'FilePartitioningStage',
   category: 'io',
   description: 'Lists input files and groups them into partitions (one FileGroupTask each), by file count or by bytes.',
-  params,
+  params: filePartitioningParams,
   create: (p, ctx) => new FilePartitioningStage(definedOnly({ ...p, file_paths: resolveFilePaths(p.file_paths, ctx) })),
   check: (p, ctx) => checkInputPaths('FilePartitioningStage', resolveFilePaths(p.file_paths, ctx), p.file_extensions),
 });

@@ -1,117 +1,78 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { pipeline, type Readable, type Transform } from 'node:stream';
-import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import { CompositeStage, ProcessingStage } from '../../pipeline/stage.js';
 import { DocumentBatch, type DocumentRecord, type FileGroupTask } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
+import { compressionOf } from './byte-source.js';
 import { checkInputPaths } from './files.js';
 import {
   FilePartitioningStage,
   blocksizeParam,
   definedOnly,
   fileExtensionsParam,
+  filePartitioningParams,
   filePathsParam,
   filesPerPartitionParam,
   limitParam,
   rejectBothPartitionSizes,
   resolveFilePaths,
 } from './file-partitioning.js';
+import { readJsonlFile, type JsonlReadStats } from './jsonl-file.js';
+import { byteRanges, type ByteRange } from './line-ranges.js';
+import type { FilePiece } from './partition-plan.js';
+import { fieldsParam } from './record-fields.js';
 
-/** `fields`: a column selection shared by readers and writers. */
-export const fieldsParam = z.array(z.string().min(1)).min(1).optional().describe('Keep only these fields of each record (a record without one simply lacks it). Leave out for all fields.');
+export { fieldsParam, selectFields } from './record-fields.js';
+export { readJsonlFile } from './jsonl-file.js';
 
-const readerParams = z.object({ fields: fieldsParam }).strict();
+/** `on_error`: what a reader does with a malformed line. */
+export const onErrorParam = z
+  .enum(['fail', 'skip'])
+  .default('fail')
+  .describe('What to do with a line that is not a JSON object: "fail" stops the run naming the file and line; "skip" leaves it out and counts it (counter invalid_json_lines_skipped), logging the first few.');
+
+const readerParams = z.object({ fields: fieldsParam, on_error: onErrorParam }).strict();
 
 /** Parameters of JsonlReaderStage. */
-export type JsonlReaderStageParams = z.output<typeof readerParams>;
+export type JsonlReaderStageParams = z.input<typeof readerParams>;
 
-/** Keeps only the selected fields, in the selection's order; missing fields are left out. */
-export function selectFields(record: DocumentRecord, fields: readonly string[] | undefined): DocumentRecord {
-  if (!fields) return record;
-  const out: DocumentRecord = {};
-  for (const f of fields) if (Object.prototype.hasOwnProperty.call(record, f)) out[f] = record[f];
-  return out;
-}
-
-/** The decompressor for a file name, or null for plain text. zstd needs a Node with zlib zstd support. */
-function decompressorFor(file: string): Transform | null {
-  const lower = file.toLowerCase();
-  if (lower.endsWith('.gz')) return zlib.createGunzip();
-  if (lower.endsWith('.zst')) {
-    const make = (zlib as unknown as Record<string, unknown>)['createZstdDecompress'];
-    if (typeof make !== 'function') throw new Error(`${file}: zstd-compressed input needs Node 22.15 or newer; decompress it first or use .gz`);
-    return (make as () => Transform)();
-  }
-  return null;
-}
-
-/** Describes a parsed JSON value that is not an object, for error messages. */
-function jsonKind(v: unknown): string {
-  return v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`;
-}
-
-/**
- * Reads one JSON-lines file line by line (gzip through zlib), skipping blank lines, and appends its
- * records to `out`. A line that is not JSON, or not a JSON object, throws
- * `<file>:<line>: invalid JSON (<why>)`. Returns the number of records read.
- */
-export async function readJsonlFile(file: string, out: DocumentRecord[], fields?: readonly string[]): Promise<number> {
-  const input = createReadStream(file);
-  let source: Readable = input;
-  try {
-    const decompress = decompressorFor(file);
-    if (decompress) source = pipeline(input, decompress, () => undefined);
-  } catch (err: unknown) {
-    input.destroy();
-    throw err;
-  }
-  const lines = createInterface({ input: source, crlfDelay: Infinity });
-  let lineNo = 0;
-  let count = 0;
-  try {
-    for await (const raw of lines) {
-      lineNo++;
-      const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (line.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (err: unknown) {
-        throw new Error(`${file}:${lineNo}: invalid JSON (${err instanceof Error ? err.message : String(err)})`);
-      }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new Error(`${file}:${lineNo}: invalid JSON (expected an object per line, got ${jsonKind(value)})`);
-      }
-      out.push(selectFields(value as DocumentRecord, fields));
-      count++;
-    }
-  } finally {
-    lines.close();
-    source.destroy();
-    input.destroy();
-  }
-  return count;
-}
+/** Skipped lines described in the log per task; the rest are only counted. */
+const SAMPLES_PER_TASK = 5;
 
 /**
  * Reads the files of a FileGroupTask into one DocumentBatch, NeMo Curator's `JsonlReaderStage`:
- * records in file order, files in task order. The task's metadata (with `source_files`) and
- * dataset name pass through. Internal: pipelines use the `JsonlReader` composite.
+ * records in file order, files in task order, each with `_curator_origin`. A task for one byte
+ * range of a split file (`byte_range` in its metadata) reads the lines that start in that range.
+ * The task's metadata and dataset name pass through. Internal: pipelines use the `JsonlReader`
+ * composite.
  */
 export class JsonlReaderStage extends ProcessingStage<FileGroupTask, DocumentBatch> {
   readonly type = 'JsonlReaderStage';
   private readonly fields: string[] | undefined;
+  private readonly onError: 'fail' | 'skip';
 
   constructor(p: JsonlReaderStageParams, name = 'jsonl_reader') {
     super(p, name);
     this.fields = p.fields;
+    this.onError = p.on_error ?? 'fail';
   }
 
   async process(task: FileGroupTask): Promise<DocumentBatch> {
     const records: DocumentRecord[] = [];
-    for (const file of task.data) await readJsonlFile(file, records, this.fields);
+    const range = byteRangeOf(task);
+    const total: JsonlReadStats = { records: 0, invalidJsonLines: 0, invalidUtf8Lines: 0, skippedSamples: [] };
+    for (const file of task.data) {
+      const s = await readJsonlFile(file, records, { fields: this.fields, onError: this.onError, range, maxSamples: SAMPLES_PER_TASK - total.skippedSamples.length });
+      total.invalidJsonLines += s.invalidJsonLines;
+      total.invalidUtf8Lines += s.invalidUtf8Lines;
+      total.skippedSamples.push(...s.skippedSamples);
+    }
+    for (const sample of total.skippedSamples) this.log('warn', `${this.name}: skipped a malformed line: ${sample}`);
+    if (total.invalidJsonLines > total.skippedSamples.length) this.log('warn', `${this.name}: skipped ${total.invalidJsonLines} malformed lines in task ${task.task_id} (the first ${total.skippedSamples.length} are shown)`);
+    if (total.invalidJsonLines) this.addCount('invalid_json_lines_skipped', total.invalidJsonLines);
+    if (total.invalidUtf8Lines) {
+      this.addCount('invalid_utf8_lines_replaced', total.invalidUtf8Lines);
+      this.log('warn', `${this.name}: ${total.invalidUtf8Lines} line(s) of ${task.data.join(', ')} held bytes that are not UTF-8; each bad sequence was replaced by U+FFFD`);
+    }
     this.logMetric('num_files_read', task.data.length);
     return new DocumentBatch({
       dataset_name: task.dataset_name,
@@ -122,24 +83,57 @@ export class JsonlReaderStage extends ProcessingStage<FileGroupTask, DocumentBat
   }
 }
 
+/** The byte range of a piece task, checked; null for a task of whole files. */
+function byteRangeOf(task: FileGroupTask): ByteRange | null {
+  const r = task._metadata['byte_range'] as Partial<ByteRange> | undefined;
+  if (r === undefined) return null;
+  if (typeof r?.start !== 'number' || typeof r.end !== 'number' || task.data.length !== 1) {
+    throw new Error(`task ${task.task_id}: byte_range ${JSON.stringify(r)} must be {start, end} over exactly one file (got ${task.data.length})`);
+  }
+  return { start: r.start, end: r.end };
+}
+
+/**
+ * FilePartitioningStage for JSON-lines input: as NeMo Curator's, and an uncompressed file above
+ * the split threshold (see partition-plan.ts) becomes several byte-range partitions.
+ */
+export class JsonlFilePartitioningStage extends FilePartitioningStage {
+  override readonly type: string = 'JsonlFilePartitioningStage';
+
+  protected override splitsFiles(): boolean {
+    return true;
+  }
+
+  protected override splitFile(path: string, size: number, target: number): Promise<FilePiece[] | null> {
+    if (compressionOf(path)) return Promise.resolve(null);
+    return Promise.resolve(byteRanges(size, target).map((byte_range) => ({ byte_range })));
+  }
+}
+
 const compositeParams = z
   .object({
     file_paths: filePathsParam,
-    files_per_partition: filesPerPartitionParam,
-    blocksize: blocksizeParam,
+    files_per_partition: filesPerPartitionParam.describe(
+      'Number of files per partition (task). An uncompressed file over 128 MiB is still split into byte ranges of about 64 MiB, each its own partition. Leave out, with blocksize, for one file per partition (with the same splitting).',
+    ),
+    blocksize: blocksizeParam.describe(
+      'Target bytes per partition (on disk), as a number or a size like "256MB" or "1GiB". Files are grouped smallest first (NeMo Curator\u2019s rule); an uncompressed file larger than blocksize is split into byte ranges of about blocksize, read in parallel. Compressed files (.gz, .zst) cannot be split: each larger one is one partition. Leave out for one file per partition, with uncompressed files over 128 MiB split into ranges of about 64 MiB. Cannot be combined with files_per_partition.',
+    ),
     fields: fieldsParam,
     file_extensions: fileExtensionsParam(['.jsonl', '.json']),
     limit: limitParam,
+    on_error: onErrorParam,
   })
   .strict()
   .superRefine(rejectBothPartitionSizes);
 
 /** Parameters of JsonlReader, paths already absolute. */
-export type JsonlReaderParams = z.output<typeof compositeParams>;
+export type JsonlReaderParams = z.input<typeof compositeParams>;
 
 /**
- * Reads JSON-lines files into DocumentBatches, NeMo Curator's `JsonlReader`: a composite of
- * `FilePartitioningStage` (`file_partitioning`) and `JsonlReaderStage` (`jsonl_reader`).
+ * Reads JSON-lines files into DocumentBatches, NeMo Curator's `JsonlReader`: a composite of a
+ * partitioning stage (`file_partitioning`, which also splits large uncompressed files into byte
+ * ranges) and `JsonlReaderStage` (`jsonl_reader`).
  */
 export class JsonlReader extends CompositeStage {
   readonly type = 'JsonlReader';
@@ -151,15 +145,27 @@ export class JsonlReader extends CompositeStage {
   }
 
   decompose(): ProcessingStage[] {
-    const { file_paths, files_per_partition, blocksize, file_extensions, limit, fields } = this.opts;
-    return [new FilePartitioningStage(definedOnly({ file_paths, files_per_partition, blocksize, file_extensions, limit })), new JsonlReaderStage(definedOnly({ fields }))];
+    const { file_paths, files_per_partition, blocksize, file_extensions, limit, fields, on_error } = this.opts;
+    return [
+      new JsonlFilePartitioningStage(definedOnly({ file_paths, files_per_partition, blocksize, file_extensions: file_extensions ?? ['.jsonl', '.json'], limit })),
+      new JsonlReaderStage(definedOnly({ fields, on_error: on_error ?? 'fail' })),
+    ];
   }
 }
 
 registerStage({
+  type: 'JsonlFilePartitioningStage',
+  category: 'io',
+  description: 'Lists JSON-lines files and groups them into partitions, splitting large uncompressed files into byte ranges.',
+  params: filePartitioningParams,
+  internal: true,
+  create: (p, ctx) => new JsonlFilePartitioningStage(definedOnly({ ...p, file_paths: resolveFilePaths(p.file_paths, ctx) })),
+});
+
+registerStage({
   type: 'JsonlReaderStage',
   category: 'io',
-  description: 'Reads the files of a FileGroupTask (JSON lines, optionally gzip) into one DocumentBatch.',
+  description: 'Reads the files (or one byte range of a file) of a FileGroupTask, JSON lines optionally .gz or .zst, into one DocumentBatch.',
   params: readerParams,
   internal: true,
   create: (p) => new JsonlReaderStage(definedOnly(p)),
@@ -168,7 +174,7 @@ registerStage({
 registerStage({
   type: 'JsonlReader',
   category: 'io',
-  description: 'Reads JSON-lines files (.jsonl, .json, optionally .gz) into batches of documents, one batch per partition of files.',
+  description: 'Reads JSON-lines files (.jsonl, .json, optionally .gz or .zst) into batches of documents; large uncompressed files are split into byte ranges read in parallel.',
   params: compositeParams,
   create: (p, ctx) => new JsonlReader(definedOnly({ ...p, file_paths: resolveFilePaths(p.file_paths, ctx) })),
   check: (p, ctx) => checkInputPaths('JsonlReader', resolveFilePaths(p.file_paths, ctx), p.file_extensions),

@@ -142,6 +142,8 @@ interface PlannedStage {
   operator: RayDataOperator;
   /** What must match for fusion: Ray compares canonical remote args (CPUs, GPUs, the rest). */
   remoteArgs: string;
+  /** An all-to-all stage (`is_shuffle_stage`): Ray runs shuffles as their own operators, never fused. */
+  shuffle: boolean;
 }
 
 /** Key-order-independent JSON, so two equal argument objects compare equal. */
@@ -204,6 +206,7 @@ function planStage(stage: RayDataStageDescription, index: number, warnings: stri
   if (!actor && spec.max_calls_per_worker !== undefined) args.max_calls = spec.max_calls_per_worker;
   return {
     remoteArgs: stableJson(args),
+    shuffle: spec.is_shuffle_stage === true,
     operator: {
       name: stage.name, stageIndices: [index], kind: actor ? 'actor' : 'task', minActors, maxActors, initialActors, fixedSize,
       fanout: spec.is_fanout_stage ?? stage.isFanout, cpus, gpus: stage.gpus, batchSize,
@@ -214,7 +217,7 @@ function planStage(stage: RayDataStageDescription, index: number, warnings: stri
 /**
  * Ray Data's fusion rule as it applies to NeMo Curator's `map_batches` chain: only a task
  * operator fuses into the following operator (task→task, task→actor; actor→anything never); a
- * fan-out stage ends its operator, because the repartition after it is a separate operator; and
+ * shuffle (all-to-all) stage is never fused with either neighbour; a fan-out stage ends its operator, because the repartition after it is a separate operator; and
  * the remote arguments must be equal, which means the same CPUs (after `ray_num_cpus`), the same
  * GPUs, the same `ray_remote_args` and `max_calls`. Compute must be compatible as in
  * `_fuse_compute_strategy`: task→task needs equal task-pool sizes, task→actor needs an unsized
@@ -223,7 +226,7 @@ function planStage(stage: RayDataStageDescription, index: number, warnings: stri
 function canFuse(up: PlannedStage, down: PlannedStage): boolean {
   const u = up.operator;
   const d = down.operator;
-  if (u.kind !== 'task' || u.fanout || up.remoteArgs !== down.remoteArgs) return false;
+  if (u.kind !== 'task' || u.fanout || up.remoteArgs !== down.remoteArgs || up.shuffle || down.shuffle) return false;
   if (d.kind === 'task') return u.fixedSize === d.fixedSize;
   return u.fixedSize === null || u.fixedSize === d.maxActors;
 }

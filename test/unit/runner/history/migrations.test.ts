@@ -95,7 +95,7 @@ describe('history migrations', () => {
     db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     db.close();
     expect(() => HistoryStore.open({ home: tmp.home })).toThrow(HistoryError);
-    expect(() => HistoryStore.open({ home: tmp.home })).toThrow(/newer Curator Desktop \(schema version 3; this version knows up to 2\)/);
+    expect(() => HistoryStore.open({ home: tmp.home })).toThrow(new RegExp(`newer Curator Desktop \\(schema version ${LATEST_VERSION + 1}; this version knows up to ${LATEST_VERSION}\\)`));
     const after = new Database(file);
     expect(after.pragma('user_version', { simple: true })).toBe(LATEST_VERSION + 1);
     expect((after.prepare('SELECT count(*) AS n FROM schema_migrations').get() as { n: number }).n).toBe(LATEST_VERSION + 1);

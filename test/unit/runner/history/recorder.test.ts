@@ -195,4 +195,29 @@ describe('RunRecorder', () => {
     expect(runRow(id).status).toBe('running');
     store = HistoryStore.open({ home: tmp.home });
   });
+
+  it('stores what each stage removed and why, its samples and its counters, from the run summary', () => {
+    const id = started();
+    const rec = store.recorder(id);
+    const removed = {
+      reasons: { WordCountFilter: 7, UrlsFilter: 2 },
+      samples: [
+        { reason: 'WordCountFilter', detail: { score: 3 }, doc: { id: 'd1', text: 'too short', _curator_origin: '/in/a.jsonl:4' } },
+        { reason: 'UrlsFilter', detail: { score: 0.5 }, doc: { text: 'http://x' } },
+      ],
+    };
+    rec.finish(summary(id, [stageRow('reader', 10, 10, { counters: { invalid_json_lines_skipped: 2 } }), stageRow('filters', 10, 1, { removed })]));
+    const detail = store.getRun(id)!;
+    expect(detail.removals).toEqual([
+      { stage: 'filters', reason: 'WordCountFilter', count: 7 },
+      { stage: 'filters', reason: 'UrlsFilter', count: 2 },
+    ]);
+    expect(detail.stages[0]?.counters).toEqual({ invalid_json_lines_skipped: 2 });
+    expect(detail.stages[1]?.counters).toBeUndefined();
+    const samples = store.removedSamples(id, { reason: 'WordCountFilter' });
+    expect(samples).toEqual([
+      { stage: 'filters', reason: 'WordCountFilter', doc_id: 'd1', document: { id: 'd1', text: 'too short', _curator_origin: '/in/a.jsonl:4', _curator_removed: { stage: 'filters', reason: 'WordCountFilter', score: 3 } } },
+    ]);
+    expect(store.removedSamples(id, { reason: 'UrlsFilter' })[0]?.doc_id).toBeNull();
+  });
 });

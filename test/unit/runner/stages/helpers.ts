@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { getStage, type CreateContext } from '../../../../runner/stages/registry.js';
-import type { AnyStage, LogLevel, NodeInfo, WorkerMetadata } from '../../../../runner/pipeline/stage.js';
+import type { AnyStage, LogLevel, NodeInfo, RemovedDocument, WorkerMetadata } from '../../../../runner/pipeline/stage.js';
 import { ProcessingStage } from '../../../../runner/pipeline/stage.js';
 import '../../../../runner/stages/index.js';
 
@@ -29,13 +29,20 @@ export function buildProcessing<S extends ProcessingStage = ProcessingStage>(
   type: string,
   raw: Record<string, unknown>,
   base: string,
-): { stage: S; logs: Array<[LogLevel, string]>; metrics: Record<string, number> } {
+): { stage: S; logs: Array<[LogLevel, string]>; metrics: Record<string, number>; removed: RemovedDocument[]; counters: Record<string, number> } {
   const stage = build(type, raw, base);
   if (!(stage instanceof ProcessingStage)) throw new Error(`${type} is not a processing stage`);
   const logs: Array<[LogLevel, string]> = [];
   const metrics: Record<string, number> = {};
-  stage.runtime = { log: (level, message) => logs.push([level, message]), metric: (name, value) => (metrics[name] = (metrics[name] ?? 0) + value) };
-  return { stage: stage as S, logs, metrics };
+  const removed: RemovedDocument[] = [];
+  const counters: Record<string, number> = {};
+  stage.runtime = {
+    log: (level, message) => logs.push([level, message]),
+    metric: (name, value) => (metrics[name] = (metrics[name] ?? 0) + value),
+    removed: (doc, reason, detail) => removed.push(detail ? { doc, reason, detail } : { doc, reason }),
+    count: (name, n) => (counters[name] = (counters[name] ?? 0) + n),
+  };
+  return { stage: stage as S, logs, metrics, removed, counters };
 }
 
 /** Runs a definition's plan-time check on raw params. */

@@ -66,6 +66,8 @@ describe('FilePartitioningStage', () => {
     // sizes ascending: c20 b30 a40 | big70 | huge150 (on its own, with a warning)
     expect(tasks.map((t) => t.data)).toEqual([[c, b, a], [big], [huge]]);
     expect(logs.some(([level, m]) => level === 'warn' && m.includes(huge))).toBe(true);
+    // NeMo Curator's stage never splits a file: only the readers' partitioning stages do.
+    expect(tasks.every((t) => t._metadata['byte_range'] === undefined)).toBe(true);
   });
 
   it('accepts blocksize as a size string', async () => {

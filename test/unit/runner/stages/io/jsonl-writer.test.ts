@@ -44,7 +44,7 @@ describe('JsonlWriter', () => {
     expect(text).toBe(records.map((r) => JSON.stringify(r) + '\n').join(''));
     expect(text).toContain('東京');
     const back = await buildProcessing<JsonlReaderStage>('JsonlReaderStage', {}, dir).stage.process(out);
-    expect(back.data).toEqual(records);
+    expect(back.data).toEqual(records.map((r, i) => ({ ...r, _curator_origin: `${file}:${i + 1}` })));
     expect(out._metadata).toEqual({ partition_index: 0, source_files: ['/in/a.jsonl'], format: 'jsonl' });
     expect(out.dataset_name).toBe('mail');
   });
@@ -53,6 +53,18 @@ describe('JsonlWriter', () => {
     const out = await writer({ path: 'out', fields: ['text', 'id'] }).process(batch(records, '0_1'));
     const lines = (await readFile(out.data[0] as string, 'utf8')).trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual(records.map((r) => ({ text: r.text, id: r.id })));
+  });
+
+  it('drops the engine\u2019s _curator_ fields unless fields names them', async () => {
+    const tagged = records.map((r, i) => ({ ...r, _curator_origin: `/in/a.jsonl:${i + 1}`, _curator_dedup_id: i }));
+    const plain = await writer({ path: 'out' }).process(batch(tagged, '0_2'));
+    expect(await readFile(plain.data[0] as string, 'utf8')).toBe(records.map((r) => JSON.stringify(r) + '\n').join(''));
+    const kept = await writer({ path: 'out', fields: ['id', '_curator_origin'] }).process(batch(tagged, '0_3'));
+    const lines = (await readFile(kept.data[0] as string, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l))).toEqual([
+      { id: 1, _curator_origin: '/in/a.jsonl:1' },
+      { id: 2, _curator_origin: '/in/a.jsonl:2' },
+    ]);
   });
 
   it('names files deterministically from the sorted source files and the task id', async () => {
