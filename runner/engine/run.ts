@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { ProcessingStage, LogLevel } from '../pipeline/stage.js';
-import { fromWire, type Task, type WireTask } from '../pipeline/tasks.js';
+import { estimateBytes, fromWire, type Task, type WireTask } from '../pipeline/tasks.js';
 import { RunCancelledError, StageFailedError } from '../pipeline/errors.js';
 import { MachineAllocator, type Placement } from '../hardware/allocator.js';
 import { HardwareSampler } from '../hardware/detect.js';
@@ -76,7 +76,8 @@ export abstract class EngineRun {
     this.runId = options.runId ?? randomUUID();
     this.units = units ?? stages.map((_, i) => [i]);
     this.stats = stages.map((s) => new StageStats(s.name));
-    this.queues = this.units.map(() => new SampleQueue<WireTask>());
+    // Inter-stage queues weigh their tasks, so that streaming back-pressure can bound memory as well as task counts.
+    this.queues = this.units.map(() => new SampleQueue<WireTask>((t) => estimateBytes(t.data)));
     this.input.push(...initial.map((t) => t.toWire()));
     this.done = this.units.map(() => false);
     this.targets = this.units.map(() => 0);

@@ -13,6 +13,7 @@ import { planMachine } from '../engine/run-plan.js';
 import { findStage } from '../stages/registry.js';
 import { splitCommand } from '../stages/external/command-line.js';
 import { listInputFiles } from '../stages/io/files.js';
+import { FilePartitioningStage } from '../stages/io/file-partitioning.js';
 import type { ExternalCommandUse, InputFile, PlannedStage, TemplateInfo } from './contract.js';
 
 /** The label pipeline problems start with when the pipeline came as text, not a file. */
@@ -116,7 +117,7 @@ function externalCommands(loaded: LoadedPipeline): ExternalCommandUse[] {
 export async function inputFilesOf(stages: readonly ProcessingStage[]): Promise<InputFile[]> {
   const out: InputFile[] = [];
   for (const s of stages) {
-    if (s.type !== 'FilePartitioningStage') continue;
+    if (!(s instanceof FilePartitioningStage)) continue; // the readers' own partitioners are subclasses
     const filePaths = s.params.file_paths as string | string[] | undefined;
     const exts = Array.isArray(s.params.file_extensions) ? (s.params.file_extensions as string[]) : [];
     if (filePaths === undefined) continue;

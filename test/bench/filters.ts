@@ -4,17 +4,16 @@
  * core, against JsonlReader → ScoreFilter(chain) → JsonlWriter on Xenna with every core, over the
  * same generated corpus (the bundled sample documents combined and perturbed, about 32 MB).
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { getFilter, type DocumentFilter } from '../../runner/stages/text/filters/document-filter.js';
 import '../../runner/stages/text/filter-spec.js';
+import { ROOT, sampleTexts, writeShards } from './corpus.js';
 import { median, pipelineOf, timedRun, type BenchRow } from './harness.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 type Spec = { type: string } & Record<string, unknown>;
 
 /** The filter list of the template's ScoreFilter stage, so the bench measures the chain users run. */
@@ -24,15 +23,6 @@ async function englishChain(): Promise<Spec[]> {
   const stage = doc.stages.find((s) => s.stage === 'ScoreFilter');
   if (!stage) throw new Error(`${file}: no ScoreFilter stage`);
   return stage.params.filter;
-}
-
-async function sampleTexts(): Promise<string[]> {
-  const dir = path.join(ROOT, 'resources', 'sample');
-  const texts: string[] = [];
-  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.jsonl')).sort()) {
-    for (const line of (await readFile(path.join(dir, f), 'utf8')).split('\n')) if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
-  }
-  return texts;
 }
 
 /** A seeded generator (xorshift32), so every run measures the same corpus. */
@@ -98,15 +88,7 @@ export async function filterRows(corpusBytes = 32 * 2 ** 20): Promise<BenchRow[]
 
   const dir = await mkdtemp(path.join(tmpdir(), 'curator-bench-filters-'));
   try {
-    const files = 4 * cores;
-    const per = Math.ceil(docs.length / files);
-    let bytes = 0;
-    for (let f = 0; f < files; f++) {
-      const lines = docs.slice(f * per, (f + 1) * per).map((text, i) => JSON.stringify({ id: `d${f}-${i}`, text }));
-      const body = lines.join('\n') + '\n';
-      bytes += Buffer.byteLength(body);
-      await writeFile(path.join(dir, `in-${String(f).padStart(3, '0')}.jsonl`), body);
-    }
+    const bytes = await writeShards(dir, docs, 4 * cores);
     const p = pipelineOf('bench-filters', [
       { type: 'JsonlReader', params: { file_paths: dir, files_per_partition: 1 } },
       { type: 'ScoreFilter', name: 'english_heuristics', params: { filter: chain } },

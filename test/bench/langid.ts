@@ -1,24 +1,12 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { getFilter, type DocumentFilter } from '../../runner/stages/text/filters/document-filter.js';
 import { defaultLangIdModelPath, fastTextMemoryBytes, loadFastTextModel } from '../../runner/stages/text/filters/fasttext/model.js';
 import '../../runner/stages/text/filters/fasttext/index.js';
+import { sampleTexts, writeShards } from './corpus.js';
 import { median, pipelineOf, timedRun, type BenchRow } from './harness.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-/** The bundled sample documents' texts (resources/sample/*.jsonl). */
-async function sampleTexts(): Promise<string[]> {
-  const dir = path.join(ROOT, 'resources', 'sample');
-  const texts: string[] = [];
-  for (const f of (await readdir(dir)).filter((n) => n.endsWith('.jsonl')).sort()) {
-    for (const line of (await readFile(path.join(dir, f), 'utf8')).split('\n')) if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
-  }
-  return texts;
-}
 
 /**
  * FastTextLangId (lid.176.ftz) throughput in documents per second per core: the filter alone in a
@@ -61,12 +49,8 @@ export async function langIdRows(loopDocs = 3000, secondsOfWork = 6): Promise<Be
   const dir = await mkdtemp(path.join(tmpdir(), 'curator-bench-langid-'));
   try {
     const files = 4 * cores;
-    const per = Math.ceil(engineDocs / files);
-    for (let f = 0; f < files; f++) {
-      const lines = Array.from({ length: per }, (_, i) => JSON.stringify({ id: `d${f}-${i}`, text: texts[(f * per + i) % texts.length] }));
-      await writeFile(path.join(dir, `in-${String(f).padStart(3, '0')}.jsonl`), lines.join('\n') + '\n');
-    }
-    const total = per * files;
+    const total = Math.ceil(engineDocs / files) * files;
+    await writeShards(dir, Array.from({ length: total }, (_, i) => texts[i % texts.length] as string), files);
     const p = pipelineOf('bench-langid', [
       { type: 'JsonlReader', params: { file_paths: dir, files_per_partition: 1 } },
       { type: 'ScoreFilter', params: { filter: { type: 'FastTextLangId', lang: 'en' }, score_field: 'language' } },

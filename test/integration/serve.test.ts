@@ -226,7 +226,7 @@ describe('curator serve', () => {
       const metrics = await client.result<{ points: unknown[] }>('runMetrics', { run_id: runId });
       expect(metrics.points.length).toBeGreaterThan(0);
       const output = await client.result<{ total: number; documents: unknown[] }>('previewOutput', { run_id: runId, limit: 5 });
-      expect(output.total).toBe(120);
+      expect(output.total).toBe(138);
       expect(output.documents).toHaveLength(5);
       const same = await client.result<{ a: { run_id: string }; config_diff: unknown[] }>('compareRuns', { a: runId, b: runId.slice(0, 8) });
       expect(same.a.run_id).toBe(runId);

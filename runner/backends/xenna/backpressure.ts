@@ -8,12 +8,22 @@ export function maxQueued(p: { readyWorkers: number; slotsPerWorker: number; mul
 }
 
 /**
+ * Bytes of data (string lengths, as `estimateBytes` counts them) a stage's output queue, and its own
+ * queue of waiting batches, may each hold before the stage stops taking input (streaming mode).
+ */
+export const MAX_QUEUED_OUTPUT_BYTES = 32 * 2 ** 20;
+
+/**
  * Whether a stage may take one more batch: in-progress (running + queued in the pool) plus its
  * un-consumed output (samples waiting in its output queue divided by average samples per task;
  * 0 for the last stage) must stay below the bound.
  */
-export function canAdmit(p: { usedSlots: number; poolQueue: number; outputSamples: number; avgSamplesPerTask: number; isLast: boolean; bound: number }): boolean {
+export function canAdmit(p: { usedSlots: number; poolQueue: number; outputSamples: number; avgSamplesPerTask: number; isLast: boolean; bound: number; outputBytes?: number; maxOutputBytes?: number }): boolean {
   const inProgress = p.usedSlots + p.poolQueue;
   const completed = p.isLast ? 0 : p.outputSamples / (p.avgSamplesPerTask > 0 ? p.avgSamplesPerTask : 1);
+  // A memory bound on top of Xenna's count bound: large tasks (a 32 MiB byte range of a file) must
+  // not pile up in the engine while a slower stage downstream catches up. One task always may run.
+  // (Output bytes at the bound means tasks are queued, which the next stage will take.)
+  if (!p.isLast && p.maxOutputBytes !== undefined && (p.outputBytes ?? 0) >= p.maxOutputBytes) return false;
   return inProgress + completed < p.bound;
 }

@@ -1,15 +1,15 @@
 import type { ProcessingStage } from '../../pipeline/stage.js';
-import type { Task, WireTask } from '../../pipeline/tasks.js';
+import { estimateBytes, type Task, type WireTask } from '../../pipeline/tasks.js';
 import { PlanError } from '../../pipeline/errors.js';
 import { parseExecutorConfig } from '../executor-config.js';
 import type { Executor, ExecutionResult, RunOptions } from '../../engine/executor.js';
 import { EngineRun } from '../../engine/run.js';
 import { type SampleQueue } from '../../engine/sample-queue.js';
-import type { StagePool } from '../../engine/pool.js';
+import type { Batch, StagePool } from '../../engine/pool.js';
 import { memoryFraction } from '../../hardware/allocator.js';
 import { XennaConfigSchema, type XennaConfig } from './config.js';
 import { solveAllocation, AllocationError, type AllocationStage } from './autoscaler.js';
-import { maxQueued, canAdmit } from './backpressure.js';
+import { maxQueued, canAdmit, MAX_QUEUED_OUTPUT_BYTES } from './backpressure.js';
 import { refuseGangStages } from '../ray-actor-pool/gang.js';
 
 /**
@@ -153,9 +153,15 @@ class XennaRun extends EngineRun {
       ? maxQueued({ readyWorkers: pool.readyCount, slotsPerWorker: pool.slotsPerWorker, lowerBound: this.cfg.max_queued_lower_bound, nextBatchSize: this.stages[i + 1]?.batch_size ?? 1 })
       : Number.POSITIVE_INFINITY;
     const out = isLast ? null : (this.queues[i] as SampleQueue<WireTask>);
+    // No memory bound in front of a stage that takes its whole input at once (a dedup
+    // identification pass): it consumes nothing until this stage is done.
+    const byteBound = this.streaming && (this.stages[i + 1]?.batch_size ?? 1) < 2 ** 20;
+    const byteBoundIn = this.streaming && stage.batch_size < 2 ** 20;
     while (src.length > 0) {
-      if (!canAdmit({ usedSlots: pool.usedSlots, poolQueue: pool.queue.length, outputSamples: out?.length ?? 0, avgSamplesPerTask: this.stats[i]?.avgSamplesPerTask() ?? 1, isLast, bound })) break;
+      if (!canAdmit({ usedSlots: pool.usedSlots, poolQueue: pool.queue.length, outputSamples: out?.length ?? 0, avgSamplesPerTask: this.stats[i]?.avgSamplesPerTask() ?? 1, isLast, bound, outputBytes: out?.bytes ?? 0, ...(byteBound ? { maxOutputBytes: MAX_QUEUED_OUTPUT_BYTES } : {}) })) break;
       if (src.length < stage.batch_size && !upstreamDone) break;
+      // The stage's own waiting batches count against the same memory bound as its output.
+      if (byteBoundIn && pool.queue.length > 0 && queuedBytes(pool) >= MAX_QUEUED_OUTPUT_BYTES) break;
       pool.submit(this.makeBatch(src.take(stage.batch_size)));
     }
   }
@@ -174,4 +180,16 @@ class XennaRun extends EngineRun {
     }
     if (this.done.every(Boolean)) void this.succeed();
   }
+}
+
+const batchBytes = new WeakMap<Batch, number>();
+/** Bytes of data in a pool's waiting batches (each batch weighed once). */
+function queuedBytes(pool: StagePool): number {
+  let n = 0;
+  for (const b of pool.queue) {
+    let w = batchBytes.get(b);
+    if (w === undefined) batchBytes.set(b, (w = b.tasks.reduce((m, t) => m + estimateBytes(t.data), 0)));
+    n += w;
+  }
+  return n;
 }

@@ -4,6 +4,7 @@ import { Resources } from '../../pipeline/resources.js';
 import type { DocumentBatch, DocumentRecord } from '../../pipeline/tasks.js';
 import { GangClient } from '../../engine/gang-client.js';
 import { registerStage } from '../registry.js';
+import { fmix32 } from './murmur3.js';
 
 const params = z
   .object({
@@ -35,13 +36,7 @@ export function fnv1a32(text: string): number {
  * spread over the whole range instead of landing next to each other.
  */
 export function idHash(id: string): number {
-  let h = fnv1a32(id);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return fmix32(fnv1a32(id));
 }
 
 /** Lower-cased word tokens (runs of letters, digits and underscores). */

@@ -17,6 +17,37 @@ export function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** MurmurHash3's mix of one 4-byte block `k` (read little-endian) before it enters the hash. */
+function mixBlock(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
+}
+
+/** MurmurHash3's step that folds one mixed block into the running hash `h`. */
+function foldBlock(h: number, mixed: number): number {
+  h ^= mixed;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** MurmurHash3's end: the `len & 3` tail bytes at `bytes[i]`, the length and fmix32 (result unsigned). */
+function finish(h: number, bytes: Uint8Array, i: number, len: number): number {
+  const tail = len & 3;
+  if (tail > 0) {
+    let k = bytes[i] as number;
+    if (tail > 1) k |= (bytes[i + 1] as number) << 8;
+    if (tail > 2) k |= (bytes[i + 2] as number) << 16;
+    h ^= mixBlock(k);
+  }
+  return fmix32(h ^ len);
+}
+
+/** The little-endian 32-bit word at `bytes[i]`. */
+function block(bytes: Uint8Array, i: number): number {
+  return (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
+}
+
 /**
  * MurmurHash3 x86_32 of `bytes[start, end)` with `seed`, as an unsigned 32-bit integer. Blocks are
  * read little-endian, as the reference implementation does on x86, so results match it everywhere.
@@ -26,27 +57,8 @@ export function murmur3_32(bytes: Uint8Array, seed = 0, start = 0, end = bytes.l
   const len = end - start;
   const blockEnd = start + (len & ~3);
   let i = start;
-  for (; i < blockEnd; i += 4) {
-    let k = (bytes[i] as number) | ((bytes[i + 1] as number) << 8) | ((bytes[i + 2] as number) << 16) | ((bytes[i + 3] as number) << 24);
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = len & 3;
-  if (tail > 0) {
-    let k = bytes[i] as number;
-    if (tail > 1) k |= (bytes[i + 1] as number) << 8;
-    if (tail > 2) k |= (bytes[i + 2] as number) << 16;
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-  }
-  h ^= len;
-  return fmix32(h);
+  for (; i < blockEnd; i += 4) h = foldBlock(h, mixBlock(block(bytes, i)));
+  return finish(h, bytes, i, len);
 }
 
 /**
@@ -58,12 +70,7 @@ export function murmur3_32(bytes: Uint8Array, seed = 0, start = 0, end = bytes.l
  * as int32 bit patterns (`>>> 0` gives `murmur3_32`'s value). `mixed` needs `bytes` entries.
  */
 export function murmur3_32Windows(bytes: Uint8Array, len: number, seed: number, n: number, starts: Int32Array | null, width: number, mixed: Int32Array, out: Int32Array): void {
-  for (let p = 0; p + 4 <= len; p++) {
-    let k = (bytes[p] as number) | ((bytes[p + 1] as number) << 8) | ((bytes[p + 2] as number) << 16) | ((bytes[p + 3] as number) << 24);
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    mixed[p] = Math.imul(k, C2);
-  }
+  for (let p = 0; p + 4 <= len; p++) mixed[p] = mixBlock(block(bytes, p));
   // Two loops, not one with a test per window: V8 compiles the ASCII one about twice as fast.
   if (starts === null) {
     const blocks = width >> 2;
@@ -81,27 +88,9 @@ export function murmur3_32Windows(bytes: Uint8Array, len: number, seed: number, 
 function finishWindow(bytes: Uint8Array, mixed: Int32Array, start: number, blocks: number, wlen: number, seed: number): number {
   let h = seed | 0;
   let i = start;
-  for (let j = 0; j < blocks; j++, i += 4) {
-    h ^= mixed[i] as number;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = wlen & 3;
-  if (tail > 0) {
-    let k = bytes[i] as number;
-    if (tail > 1) k |= (bytes[i + 1] as number) << 8;
-    if (tail > 2) k |= (bytes[i + 2] as number) << 16;
-    k = Math.imul(k, C1);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, C2);
-    h ^= k;
-  }
-  h ^= wlen;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
+  for (let j = 0; j < blocks; j++, i += 4) h = foldBlock(h, mixed[i] as number);
+  // Unsigned; stored in an Int32Array it becomes the same bit pattern.
+  return finish(h, bytes, i, wlen);
 }
 
 const encoder = new TextEncoder();

@@ -1,23 +1,13 @@
 import { z } from 'zod';
-import { CompositeStage, ProcessingStage } from '../../pipeline/stage.js';
-import { DocumentBatch, type DocumentRecord, type FileGroupTask } from '../../pipeline/tasks.js';
+import { ProcessingStage } from '../../pipeline/stage.js';
+import type { DocumentBatch, DocumentRecord, FileGroupTask } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { compressionOf } from './byte-source.js';
 import { checkInputPaths } from './files.js';
-import {
-  FilePartitioningStage,
-  blocksizeParam,
-  definedOnly,
-  fileExtensionsParam,
-  filePartitioningParams,
-  filePathsParam,
-  filesPerPartitionParam,
-  limitParam,
-  rejectBothPartitionSizes,
-  resolveFilePaths,
-} from './file-partitioning.js';
+import { FilePartitioningStage, definedOnly, filePartitioningParams, rejectBothPartitionSizes, resolveFilePaths } from './file-partitioning.js';
+import { FileReaderComposite, pieceOf, readBatch, readerCompositeShape } from './file-reader.js';
 import { readJsonlFile, type JsonlReadStats } from './jsonl-file.js';
-import { byteRanges, type ByteRange } from './line-ranges.js';
+import { byteRanges } from './line-ranges.js';
 import type { FilePiece } from './partition-plan.js';
 import { fieldsParam } from './record-fields.js';
 
@@ -58,7 +48,7 @@ export class JsonlReaderStage extends ProcessingStage<FileGroupTask, DocumentBat
 
   async process(task: FileGroupTask): Promise<DocumentBatch> {
     const records: DocumentRecord[] = [];
-    const range = byteRangeOf(task);
+    const range = pieceOf(task, 'byte_range');
     const total: JsonlReadStats = { records: 0, invalidJsonLines: 0, invalidUtf8Lines: 0, skippedSamples: [] };
     for (const file of task.data) {
       const s = await readJsonlFile(file, records, { fields: this.fields, onError: this.onError, range, maxSamples: SAMPLES_PER_TASK - total.skippedSamples.length });
@@ -74,23 +64,8 @@ export class JsonlReaderStage extends ProcessingStage<FileGroupTask, DocumentBat
       this.log('warn', `${this.name}: ${total.invalidUtf8Lines} line(s) of ${task.data.join(', ')} held bytes that are not UTF-8; each bad sequence was replaced by U+FFFD`);
     }
     this.logMetric('num_files_read', task.data.length);
-    return new DocumentBatch({
-      dataset_name: task.dataset_name,
-      data: records,
-      _metadata: { ...task._metadata, source_files: [...task.data] },
-      _stage_perf: task._stage_perf,
-    });
+    return readBatch(task, records);
   }
-}
-
-/** The byte range of a piece task, checked; null for a task of whole files. */
-function byteRangeOf(task: FileGroupTask): ByteRange | null {
-  const r = task._metadata['byte_range'] as Partial<ByteRange> | undefined;
-  if (r === undefined) return null;
-  if (typeof r?.start !== 'number' || typeof r.end !== 'number' || task.data.length !== 1) {
-    throw new Error(`task ${task.task_id}: byte_range ${JSON.stringify(r)} must be {start, end} over exactly one file (got ${task.data.length})`);
-  }
-  return { start: r.start, end: r.end };
 }
 
 /**
@@ -112,16 +87,14 @@ export class JsonlFilePartitioningStage extends FilePartitioningStage {
 
 const compositeParams = z
   .object({
-    file_paths: filePathsParam,
-    files_per_partition: filesPerPartitionParam.describe(
-      'Number of files per partition (task). An uncompressed file over 128 MiB is still split into byte ranges of about 64 MiB, each its own partition. Leave out, with blocksize, for one file per partition (with the same splitting).',
-    ),
-    blocksize: blocksizeParam.describe(
-      'Target bytes per partition (on disk), as a number or a size like "256MB" or "1GiB". Files are grouped smallest first (NeMo Curator\u2019s rule); an uncompressed file larger than blocksize is split into byte ranges of about blocksize, read in parallel. Compressed files (.gz, .zst) cannot be split: each larger one is one partition. Leave out for one file per partition, with uncompressed files over 128 MiB split into ranges of about 64 MiB. Cannot be combined with files_per_partition.',
-    ),
-    fields: fieldsParam,
-    file_extensions: fileExtensionsParam(['.jsonl', '.json']),
-    limit: limitParam,
+    ...readerCompositeShape({
+      filesPerPartition:
+        'Number of files per partition (task). An uncompressed file over 16 MiB is still split into byte ranges of about 8 MiB, each its own partition. Leave out, with blocksize, for one file per partition (with the same splitting).',
+      blocksize:
+        'Target bytes per partition (on disk), as a number or a size like "256MB" or "1GiB". Files are grouped smallest first (NeMo Curator\u2019s rule); an uncompressed file larger than blocksize is split into byte ranges of about blocksize, read in parallel. Compressed files (.gz, .zst) cannot be split: each larger one is one partition. Leave out for one file per partition, with uncompressed files over 16 MiB split into ranges of about 8 MiB. Cannot be combined with files_per_partition.',
+      fields: fieldsParam,
+      extensions: ['.jsonl', '.json'],
+    }),
     on_error: onErrorParam,
   })
   .strict()
@@ -135,21 +108,16 @@ export type JsonlReaderParams = z.input<typeof compositeParams>;
  * partitioning stage (`file_partitioning`, which also splits large uncompressed files into byte
  * ranges) and `JsonlReaderStage` (`jsonl_reader`).
  */
-export class JsonlReader extends CompositeStage {
+export class JsonlReader extends FileReaderComposite<JsonlReaderParams> {
   readonly type = 'JsonlReader';
-  private readonly opts: JsonlReaderParams;
 
   constructor(p: JsonlReaderParams, name = 'jsonl_reader') {
     super(p, name);
-    this.opts = p;
   }
 
   decompose(): ProcessingStage[] {
-    const { file_paths, files_per_partition, blocksize, file_extensions, limit, fields, on_error } = this.opts;
-    return [
-      new JsonlFilePartitioningStage(definedOnly({ file_paths, files_per_partition, blocksize, file_extensions: file_extensions ?? ['.jsonl', '.json'], limit })),
-      new JsonlReaderStage(definedOnly({ fields, on_error: on_error ?? 'fail' })),
-    ];
+    const { fields, on_error } = this.opts;
+    return [new JsonlFilePartitioningStage(this.partitioningParams(['.jsonl', '.json'])), new JsonlReaderStage(definedOnly({ fields, on_error: on_error ?? 'fail' }))];
   }
 }
 

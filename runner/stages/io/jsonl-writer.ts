@@ -1,14 +1,13 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { ProcessingStage, type NodeInfo, type WorkerMetadata } from '../../pipeline/stage.js';
-import { FileGroupTask, type DocumentBatch, type DocumentRecord } from '../../pipeline/tasks.js';
+import type { DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { definedOnly } from './file-partitioning.js';
-import { checkOutputFolder, outputFileName, prepareOutputFolder, sourceFilesOf, writeAtomically, writerModeParam } from './output-folder.js';
+import { FolderWriter } from './folder-writer.js';
+import { checkOutputFolder, writeAtomically, writerModeParam } from './output-folder.js';
 import { outputRecord, writerFieldsParam } from './record-fields.js';
 
 export { outputFileName } from './output-folder.js';
@@ -51,33 +50,17 @@ export async function writeJsonlAtomic(_file: string, dir: string, name: string,
  * `DocumentBatch → FileGroupTask([written file])` with the batch's metadata plus `format: "jsonl"`.
  * Lines are `JSON.stringify(record)`, UTF-8, without ASCII escaping (`force_ascii=False`).
  */
-export class JsonlWriter extends ProcessingStage<DocumentBatch, FileGroupTask> {
+export class JsonlWriter extends FolderWriter<JsonlWriterParams> {
   readonly type = 'JsonlWriter';
-  private readonly opts: JsonlWriterParams;
+  protected readonly format = 'jsonl';
+  protected readonly extension = '.jsonl';
 
   constructor(p: JsonlWriterParams, name = 'jsonl_writer') {
     super(p, name);
-    this.opts = p;
   }
 
-  /** Prepares the output folder once per machine (see `prepareOutputFolder`). */
-  override async setup_on_node(_node: NodeInfo, _worker: WorkerMetadata): Promise<void> {
-    const removed = await prepareOutputFolder(this.name, this.opts.path, this.opts.mode);
-    if (removed) this.log('info', `${this.name}: emptied output folder "${this.opts.path}" (mode overwrite, ${removed} entries removed)`);
-  }
-
-  async process(task: DocumentBatch): Promise<FileGroupTask> {
-    const dir = this.opts.path;
-    await mkdir(dir, { recursive: true });
-    const name = outputFileName(sourceFilesOf(task._metadata), task.task_id);
-    const file = await writeJsonlAtomic(join(dir, name), dir, name, task.data, this.opts.fields);
-    this.logMetric('num_rows_written', task.data.length);
-    return new FileGroupTask({
-      dataset_name: task.dataset_name,
-      data: [file],
-      _metadata: { ...task._metadata, format: 'jsonl' },
-      _stage_perf: task._stage_perf,
-    });
+  protected writeFile(dir: string, name: string, records: readonly DocumentRecord[]): Promise<string> {
+    return writeJsonlAtomic(join(dir, name), dir, name, records, this.opts.fields);
   }
 }
 

@@ -1,22 +1,12 @@
 import { z } from 'zod';
-import { CompositeStage, ProcessingStage } from '../../pipeline/stage.js';
-import { DocumentBatch, type DocumentRecord, type FileGroupTask } from '../../pipeline/tasks.js';
+import { ProcessingStage } from '../../pipeline/stage.js';
+import type { DocumentBatch, DocumentRecord, FileGroupTask } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { checkInputPaths } from './files.js';
-import {
-  FilePartitioningStage,
-  blocksizeParam,
-  definedOnly,
-  fileExtensionsParam,
-  filePartitioningParams,
-  filePathsParam,
-  filesPerPartitionParam,
-  limitParam,
-  rejectBothPartitionSizes,
-  resolveFilePaths,
-} from './file-partitioning.js';
+import { FilePartitioningStage, definedOnly, filePartitioningParams, rejectBothPartitionSizes, resolveFilePaths } from './file-partitioning.js';
+import { FileReaderComposite, pieceOf, readBatch, readerCompositeShape } from './file-reader.js';
 import { columnNames, openParquet, readRowGroups, rowGroupSizes } from './parquet-file.js';
-import { rowGroupRuns, type FilePiece, type RowGroupRange } from './partition-plan.js';
+import { rowGroupRuns, type FilePiece } from './partition-plan.js';
 import { fieldsParam } from './record-fields.js';
 
 const readerParams = z
@@ -45,7 +35,7 @@ export class ParquetReaderStage extends ProcessingStage<FileGroupTask, DocumentB
 
   async process(task: FileGroupTask): Promise<DocumentBatch> {
     const records: DocumentRecord[] = [];
-    const piece = rowGroupsOf(task);
+    const piece = pieceOf(task, 'row_groups');
     for (const file of task.data) {
       const src = await openParquet(file);
       try {
@@ -60,23 +50,8 @@ export class ParquetReaderStage extends ProcessingStage<FileGroupTask, DocumentB
       }
     }
     this.logMetric('num_files_read', task.data.length);
-    return new DocumentBatch({
-      dataset_name: task.dataset_name,
-      data: records,
-      _metadata: { ...task._metadata, source_files: [...task.data] },
-      _stage_perf: task._stage_perf,
-    });
+    return readBatch(task, records);
   }
-}
-
-/** The row groups of a piece task, checked; null for a task of whole files. */
-function rowGroupsOf(task: FileGroupTask): RowGroupRange | null {
-  const r = task._metadata['row_groups'] as Partial<RowGroupRange> | undefined;
-  if (r === undefined) return null;
-  if (typeof r?.start !== 'number' || typeof r.end !== 'number' || task.data.length !== 1) {
-    throw new Error(`task ${task.task_id}: row_groups ${JSON.stringify(r)} must be {start, end} over exactly one file (got ${task.data.length})`);
-  }
-  return r as RowGroupRange;
 }
 
 /**
@@ -103,16 +78,14 @@ export class ParquetFilePartitioningStage extends FilePartitioningStage {
 
 const compositeParams = z
   .object({
-    file_paths: filePathsParam,
-    files_per_partition: filesPerPartitionParam.describe(
-      'Number of files per partition (task). A file over 128 MiB with several row groups is still split into runs of row groups of about 64 MiB, each its own partition. Leave out, with blocksize, for one file per partition (with the same splitting).',
-    ),
-    blocksize: blocksizeParam.describe(
-      'Target bytes per partition (on disk), as a number or a size like "256MB" or "1GiB". Files are grouped smallest first (NeMo Curator\u2019s rule); a file larger than blocksize is split into runs of whole row groups of about blocksize (a single row group is never split). Leave out for one file per partition, with files over 128 MiB split into runs of about 64 MiB. Cannot be combined with files_per_partition.',
-    ),
-    fields: readerParams.shape.fields,
-    file_extensions: fileExtensionsParam(['.parquet']),
-    limit: limitParam,
+    ...readerCompositeShape({
+      filesPerPartition:
+        'Number of files per partition (task). A file over 16 MiB with several row groups is still split into runs of row groups of about 8 MiB, each its own partition. Leave out, with blocksize, for one file per partition (with the same splitting).',
+      blocksize:
+        'Target bytes per partition (on disk), as a number or a size like "256MB" or "1GiB". Files are grouped smallest first (NeMo Curator\u2019s rule); a file larger than blocksize is split into runs of whole row groups of about blocksize (a single row group is never split). Leave out for one file per partition, with files over 16 MiB split into runs of about 8 MiB. Cannot be combined with files_per_partition.',
+      fields: readerParams.shape.fields,
+      extensions: ['.parquet'],
+    }),
   })
   .strict()
   .superRefine(rejectBothPartitionSizes);
@@ -125,21 +98,16 @@ export type ParquetReaderParams = z.input<typeof compositeParams>;
  * partitioning stage (`file_partitioning`, which also splits large files by row groups) and
  * `ParquetReaderStage` (`parquet_reader`).
  */
-export class ParquetReader extends CompositeStage {
+export class ParquetReader extends FileReaderComposite<ParquetReaderParams> {
   readonly type = 'ParquetReader';
-  private readonly opts: ParquetReaderParams;
 
   constructor(p: ParquetReaderParams, name = 'parquet_reader') {
     super(p, name);
-    this.opts = p;
   }
 
   decompose(): ProcessingStage[] {
-    const { file_paths, files_per_partition, blocksize, file_extensions, limit, fields } = this.opts;
-    return [
-      new ParquetFilePartitioningStage(definedOnly({ file_paths, files_per_partition, blocksize, file_extensions: file_extensions ?? ['.parquet'], limit })),
-      new ParquetReaderStage(definedOnly({ fields })),
-    ];
+    const { fields } = this.opts;
+    return [new ParquetFilePartitioningStage(this.partitioningParams(['.parquet'])), new ParquetReaderStage(definedOnly({ fields }))];
   }
 }
 

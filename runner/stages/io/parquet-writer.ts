@@ -1,14 +1,14 @@
-import { open, mkdir, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { ByteWriter, ParquetWriter as HyparquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { CompressionCodec } from 'hyparquet';
 import { z } from 'zod';
 import { ValidationError } from '../../pipeline/errors.js';
-import { ProcessingStage, type NodeInfo, type WorkerMetadata } from '../../pipeline/stage.js';
-import { FileGroupTask, estimateBytes, type DocumentBatch, type DocumentRecord } from '../../pipeline/tasks.js';
+import { estimateBytes, type DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { definedOnly } from './file-partitioning.js';
-import { checkOutputFolder, outputFileName, prepareOutputFolder, sourceFilesOf, writeAtomically, writerModeParam } from './output-folder.js';
+import { FolderWriter } from './folder-writer.js';
+import { checkOutputFolder, writeAtomically, writerModeParam } from './output-folder.js';
 import { columnData, fieldNames, planColumns } from './parquet-columns.js';
 import { isInternalField, writerFieldsParam } from './record-fields.js';
 
@@ -111,37 +111,20 @@ export async function writeParquetFile(file: string, records: readonly DocumentR
  * Files are written under a temporary name and renamed, never left partial under their own name.
  * Fields whose name starts with `_curator_` are left out unless `fields` names them.
  */
-export class ParquetWriter extends ProcessingStage<DocumentBatch, FileGroupTask> {
+export class ParquetWriter extends FolderWriter<ParquetWriterParams> {
   readonly type = 'ParquetWriter';
-  private readonly opts: ParquetWriterParams;
+  protected readonly format = 'parquet';
+  protected readonly extension = '.parquet';
 
   constructor(p: ParquetWriterParams, name = 'parquet_writer') {
     super(p, name);
-    this.opts = p;
     const problem = codecProblem(p.compression);
     if (problem) throw new ValidationError([`stage "${name}": ${problem}`]);
   }
 
-  /** Prepares the output folder once per machine (see `prepareOutputFolder`). */
-  override async setup_on_node(_node: NodeInfo, _worker: WorkerMetadata): Promise<void> {
-    const removed = await prepareOutputFolder(this.name, this.opts.path, this.opts.mode);
-    if (removed) this.log('info', `${this.name}: emptied output folder "${this.opts.path}" (mode overwrite, ${removed} entries removed)`);
-  }
-
-  async process(task: DocumentBatch): Promise<FileGroupTask> {
-    const dir = this.opts.path;
-    await mkdir(dir, { recursive: true });
-    const fields = this.opts.fields;
-    const names = fields ?? fieldNames(task.data, (k) => !isInternalField(k));
-    const name = outputFileName(sourceFilesOf(task._metadata), task.task_id, '.parquet');
-    const file = await writeAtomically(dir, name, (tmp) => writeParquetFile(tmp, task.data, names, this.opts.compression));
-    this.logMetric('num_rows_written', task.data.length);
-    return new FileGroupTask({
-      dataset_name: task.dataset_name,
-      data: [file],
-      _metadata: { ...task._metadata, format: 'parquet' },
-      _stage_perf: task._stage_perf,
-    });
+  protected writeFile(dir: string, name: string, records: readonly DocumentRecord[]): Promise<string> {
+    const names = this.opts.fields ?? fieldNames(records, (k) => !isInternalField(k));
+    return writeAtomically(dir, name, (tmp) => writeParquetFile(tmp, records, names, this.opts.compression));
   }
 }
 

@@ -9,9 +9,9 @@ import type { ByteRange } from './line-ranges.js';
  */
 
 /** Files larger than this are split when neither files_per_partition nor blocksize says otherwise. */
-export const DEFAULT_SPLIT_THRESHOLD = 128 * 2 ** 20;
+export const DEFAULT_SPLIT_THRESHOLD = 16 * 2 ** 20;
 /** The size of the pieces such a file is split into. */
-export const DEFAULT_PIECE_BYTES = 64 * 2 ** 20;
+export const DEFAULT_PIECE_BYTES = 8 * 2 ** 20;
 
 /** A run of row groups `[start, end)` of a Parquet file, with the rows they hold (0-based, half-open). */
 export interface RowGroupRange {

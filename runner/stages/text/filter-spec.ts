@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { CreateContext } from '../registry.js';
 import { getFilter, resolveFilterPaths, type DocumentFilter, type FilterDefinition } from './filters/document-filter.js';
+import { specList, typedSpecParam, type TypedSpec } from './typed-spec.js';
 import './filters/heuristic/string.js';
 import './filters/heuristic/repetition.js';
 import './filters/heuristic/boilerplate.js';
@@ -14,49 +15,12 @@ import './filters/fasttext/index.js';
  */
 
 /** One filter as written in a pipeline file: `{ type, ...params }`. */
-export type FilterSpec = { type: string } & Record<string, unknown>;
-
-const rawSpec = z.looseObject({ type: z.string().describe('The filter class name, e.g. WordCountFilter.') }).describe('A filter: { type: <filter class name>, ...its parameters }.');
-
-/** Checks one filter against its own schema; the parsed spec (defaults filled), or null after reporting problems. */
-function checkSpec(v: FilterSpec, where: string, ctx: z.RefinementCtx): FilterSpec | null {
-  const { type, ...rest } = v;
-  let def;
-  try {
-    def = getFilter(type);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: `${where}: ${(e as Error).message}` });
-    return null;
-  }
-  const r = def.params.safeParse(rest);
-  if (!r.success) {
-    for (const issue of r.error.issues) {
-      const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${(issue.keys as string[]).map((k) => `"${k}"`).join(', ')})` : '';
-      ctx.addIssue({ code: 'custom', message: `${where}: filter ${type}: ${issue.message}${keys}${issue.path.length ? ` at "${issue.path.join('.')}"` : ''}` });
-    }
-    return null;
-  }
-  return { ...(r.data as Record<string, unknown>), type };
-}
+export type FilterSpec = TypedSpec;
 
 /** The `filter` parameter: one filter spec or a non-empty list, parsed with each filter's defaults filled. */
-export function filterParam(description: string) {
-  return z
-    .union([rawSpec, z.array(rawSpec).min(1)])
-    .transform((v, ctx) => {
-      const list = Array.isArray(v) ? v : [v];
-      const out = list.map((s, i) => checkSpec(s, Array.isArray(v) ? `filter[${i}]` : 'filter', ctx));
-      if (out.some((s) => s === null)) return z.NEVER;
-      const specs = out as FilterSpec[];
-      return Array.isArray(v) ? specs : (specs[0] as FilterSpec);
-    })
-    .describe(description);
-}
+export const filterParam = typedSpecParam({ noun: 'filter', example: 'WordCountFilter', lookup: getFilter });
 
-/** A parsed `filter` parameter as a list. */
-export function specList(v: FilterSpec | FilterSpec[]): FilterSpec[] {
-  return Array.isArray(v) ? v : [v];
-}
+export { specList } from './typed-spec.js';
 
 /**
  * NeMo Curator's rule for a per-filter parameter (text_field, score_field, filter_field, invert):

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ProcessingStage, type WorkerMetadata } from '../../pipeline/stage.js';
-import { DocumentBatch, type DocumentRecord } from '../../pipeline/tasks.js';
+import type { DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { removedPathParam } from '../removed.js';
 import type { FilterScore } from './filters/document-filter.js';
-import { buildFilters, chainName, checkFieldList, checkSpecs, filterParam, FilterSetup, removalReason, resolveSpecs, specList, spread, type BuiltFilter } from './filter-spec.js';
+import { FilterChainStage } from './filter-chain-stage.js';
+import { checkFieldList, checkSpecs, filterParam, resolveSpecs, specList, spread, type BuiltFilter } from './filter-spec.js';
 import { originOf } from './text-field.js';
 
 const params = z
@@ -44,52 +44,22 @@ function storedScore(doc: DocumentRecord, field: string, f: BuiltFilter, where: 
  * each filter's decision. Removed documents are reported like ScoreFilter's: the filter's class
  * name (with " (inverted)" when an inverted filter removed them) and the score.
  */
-export class Filter extends ProcessingStage<DocumentBatch, DocumentBatch> {
+export class Filter extends FilterChainStage {
   readonly type = 'Filter';
-  private readonly filters: BuiltFilter[];
   private readonly fields: string[];
   private readonly inverts: boolean[];
-  private readonly ready: FilterSetup;
 
   constructor(p: FilterParams) {
-    const filters = buildFilters(p.filter);
-    super(p, chainName('filter', filters));
-    this.filters = filters;
-    this.fields = spread(p.filter_field, filters.length);
-    this.inverts = spread(p.invert, filters.length);
-    this.ready = new FilterSetup(filters);
+    super(p, 'filter');
+    this.fields = spread(p.filter_field, this.filters.length);
+    this.inverts = spread(p.invert, this.filters.length);
     this.removed_path = p.removed_path ?? null;
   }
 
-  /** Runs each filter's setup() once per worker, before the first batch. */
-  override async setup(_worker?: WorkerMetadata): Promise<void> {
-    await this.ready.ensure();
-  }
-
-  process(task: DocumentBatch): DocumentBatch | Promise<DocumentBatch> {
-    if (this.ready.done) return this.filterBatch(task);
-    return this.ready.ensure().then(() => this.filterBatch(task));
-  }
-
-  private filterBatch(task: DocumentBatch): DocumentBatch {
-    if (task.data.length === 0) return task;
-    const where = `Filter "${this.name}"`;
-    const out: DocumentRecord[] = [];
-    for (const row of task.data) {
-      let removed = false;
-      for (let i = 0; i < this.filters.length; i++) {
-        const f = this.filters[i] as BuiltFilter;
-        const score = storedScore(row, this.fields[i] as string, f, where, task.task_id);
-        const inverted = this.inverts[i] as boolean;
-        if (f.filter.keep_document(score) === inverted) {
-          this.recordRemoved(row, removalReason(f.type, inverted), { score, filter: f.filter.name });
-          removed = true;
-          break;
-        }
-      }
-      if (!removed) out.push(row);
-    }
-    return new DocumentBatch({ task_id: task.task_id, dataset_name: task.dataset_name, data: out, _metadata: task._metadata, _stage_perf: task._stage_perf });
+  protected processRows(rows: DocumentRecord[], where: string, taskId: string): DocumentRecord[] {
+    return rows.filter(
+      (row) => !this.filters.some((f, i) => this.removes(row, f, storedScore(row, this.fields[i] as string, f, where, taskId), this.inverts[i] as boolean)),
+    );
   }
 }
 

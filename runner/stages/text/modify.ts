@@ -4,50 +4,18 @@ import { DocumentBatch } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { buildModifier, getModifier, listModifiers, type DocumentModifier } from './modifiers/document-modifier.js';
 import { textOf } from './text-field.js';
+import { specList, typedSpecParam } from './typed-spec.js';
 import './modifiers/string.js';
 import './modifiers/boilerplate.js';
 import './modifiers/unicode/reformatter.js';
 import './modifiers/pii/pii-modifier.js';
 
-/** One modifier as written in a pipeline file: `{ type, ...params }`. */
-const rawSpec = z.looseObject({ type: z.string().describe('The modifier class name, e.g. UnicodeReformatter.') }).describe('A modifier: { type: <modifier class name>, ...its parameters }.');
-
-type ModifierSpec = { type: string } & Record<string, unknown>;
-
-/** Checks one modifier against its own schema; the parsed spec (defaults filled), or null after reporting problems. */
-function checkSpec(v: ModifierSpec, where: string, ctx: z.RefinementCtx): ModifierSpec | null {
-  const { type, ...rest } = v;
-  let def;
-  try {
-    def = getModifier(type);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: `${where}: ${(e as Error).message}` });
-    return null;
-  }
-  const r = def.params.safeParse(rest);
-  if (!r.success) {
-    for (const issue of r.error.issues) {
-      const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${(issue.keys as string[]).map((k) => `"${k}"`).join(', ')})` : '';
-      ctx.addIssue({ code: 'custom', message: `${where}: modifier ${type}: ${issue.message}${keys}${issue.path.length ? ` at "${issue.path.join('.')}"` : ''}` });
-    }
-    return null;
-  }
-  return { ...(r.data as Record<string, unknown>), type };
-}
-
-const modifierParam = z
-  .union([rawSpec, z.array(rawSpec).min(1)])
-  .transform((v, ctx) => {
-    const list = Array.isArray(v) ? v : [v];
-    const out = list.map((s, i) => checkSpec(s, Array.isArray(v) ? `modifier[${i}]` : 'modifier', ctx));
-    if (out.some((s) => s === null)) return z.NEVER;
-    const specs = out as ModifierSpec[];
-    return Array.isArray(v) ? specs : (specs[0] as ModifierSpec);
-  });
+/** The `modifier` parameter: one modifier spec or a non-empty list, parsed with each modifier's defaults filled. */
+const modifierParam = typedSpecParam({ noun: 'modifier', example: 'UnicodeReformatter', lookup: getModifier });
 
 const params = z
   .object({
-    modifier: modifierParam.describe(`A modifier, or a list applied in order. Types: ${listModifiers().map((d) => d.type).join(', ')}.`),
+    modifier: modifierParam(`A modifier, or a list applied in order. Types: ${listModifiers().map((d) => d.type).join(', ')}.`),
     input_fields: z
       .union([z.string(), z.array(z.string()).min(1)])
       .default('text')
@@ -98,8 +66,7 @@ export class Modify extends ProcessingStage<DocumentBatch, DocumentBatch> {
   private readonly fields: Array<{ read: string; write: string }>;
 
   constructor(p: ModifyParams) {
-    const specs = Array.isArray(p.modifier) ? p.modifier : [p.modifier];
-    const modifiers = specs.map((s) => buildModifier(s));
+    const modifiers = specList(p.modifier).map((s) => buildModifier(s));
     super(p, modifiers.length === 1 ? modifiers[0]?.name : `modifier_chain_of_${modifiers.map((m) => m.name).join('_')}`);
     this.modifiers = modifiers;
     this.fields = resolveFields(p, modifiers.length);

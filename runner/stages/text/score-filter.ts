@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ProcessingStage, type WorkerMetadata } from '../../pipeline/stage.js';
-import { DocumentBatch, type DocumentRecord } from '../../pipeline/tasks.js';
+import type { DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { removedPathParam } from '../removed.js';
-import { buildFilters, chainName, checkFieldList, checkSpecs, filterParam, FilterSetup, removalReason, resolveSpecs, specList, spread, type BuiltFilter } from './filter-spec.js';
+import { FilterChainStage } from './filter-chain-stage.js';
+import { checkFieldList, checkSpecs, filterParam, resolveSpecs, specList, spread } from './filter-spec.js';
 import { textOf } from './text-field.js';
 import './filters/heuristic/string.js';
 import './filters/heuristic/repetition.js';
@@ -37,57 +37,34 @@ export type ScoreFilterParams = z.output<typeof params>;
  * `WordCountFilter (inverted)` when an inverted filter removed it for passing) and its score.
  * An empty batch passes through; a batch whose rows are all removed returns an empty DocumentBatch.
  */
-export class ScoreFilter extends ProcessingStage<DocumentBatch, DocumentBatch> {
+export class ScoreFilter extends FilterChainStage {
   readonly type = 'ScoreFilter';
-  private readonly filters: BuiltFilter[];
   private readonly textFields: string[];
   private readonly scoreFields: Array<string | undefined>;
   private readonly inverts: boolean[];
-  private readonly ready: FilterSetup;
 
   constructor(p: ScoreFilterParams) {
-    const filters = buildFilters(p.filter);
-    super(p, chainName('score_filter', filters));
-    this.filters = filters;
-    this.textFields = spread(p.text_field, filters.length);
-    this.scoreFields = p.score_field === undefined ? filters.map(() => undefined) : spread(p.score_field, filters.length);
-    this.inverts = spread(p.invert, filters.length);
-    this.ready = new FilterSetup(filters);
+    super(p, 'score_filter');
+    const n = this.filters.length;
+    this.textFields = spread(p.text_field, n);
+    this.scoreFields = p.score_field === undefined ? this.filters.map(() => undefined) : spread(p.score_field, n);
+    this.inverts = spread(p.invert, n);
     this.removed_path = p.removed_path ?? null;
   }
 
-  /** Loads each filter's model (fastText, tokenizers) once per worker, before the first batch. */
-  override async setup(_worker?: WorkerMetadata): Promise<void> {
-    await this.ready.ensure();
-  }
-
-  process(task: DocumentBatch): DocumentBatch | Promise<DocumentBatch> {
-    if (this.ready.done) return this.filterBatch(task);
-    return this.ready.ensure().then(() => this.filterBatch(task));
-  }
-
-  private filterBatch(task: DocumentBatch): DocumentBatch {
-    if (task.data.length === 0) return task;
+  protected processRows(rows: DocumentRecord[], where: string, taskId: string): DocumentRecord[] {
     const out: DocumentRecord[] = [];
-    const where = `ScoreFilter "${this.name}"`;
-    for (const row of task.data) {
+    for (const row of rows) {
       const copy: DocumentRecord = { ...row };
-      let removed = false;
-      for (let i = 0; i < this.filters.length; i++) {
-        const { type, filter } = this.filters[i] as BuiltFilter;
-        const score = filter.score_document(textOf(copy, this.textFields[i] as string, where, task.task_id));
+      const removed = this.filters.some((f, i) => {
+        const score = f.filter.score_document(textOf(copy, this.textFields[i] as string, where, taskId));
         const sf = this.scoreFields[i];
         if (sf !== undefined) copy[sf] = score;
-        const inverted = this.inverts[i] as boolean;
-        if (filter.keep_document(score) === inverted) {
-          this.recordRemoved(copy, removalReason(type, inverted), { score, filter: filter.name });
-          removed = true;
-          break;
-        }
-      }
+        return this.removes(copy, f, score, this.inverts[i] as boolean);
+      });
       if (!removed) out.push(copy);
     }
-    return new DocumentBatch({ task_id: task.task_id, dataset_name: task.dataset_name, data: out, _metadata: task._metadata, _stage_perf: task._stage_perf });
+    return out;
   }
 }
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ProcessingStage, type WorkerMetadata } from '../../pipeline/stage.js';
-import { DocumentBatch, type DocumentRecord } from '../../pipeline/tasks.js';
+import type { DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
-import { buildFilters, chainName, checkFieldList, checkSpecs, filterParam, FilterSetup, resolveSpecs, specList, spread, type BuiltFilter } from './filter-spec.js';
+import { FilterChainStage } from './filter-chain-stage.js';
+import { checkFieldList, checkSpecs, filterParam, resolveSpecs, specList, spread, type BuiltFilter } from './filter-spec.js';
 import { textOf } from './text-field.js';
 
 const params = z
@@ -26,44 +26,26 @@ export type ScoreParams = z.output<typeof params>;
  * document (a later `Filter` stage, or anything downstream, decides from the scores). Every filter
  * scores every document. An empty batch passes through.
  */
-export class Score extends ProcessingStage<DocumentBatch, DocumentBatch> {
+export class Score extends FilterChainStage {
   readonly type = 'Score';
-  private readonly filters: BuiltFilter[];
   private readonly textFields: string[];
   private readonly scoreFields: string[];
-  private readonly ready: FilterSetup;
 
   constructor(p: ScoreParams) {
-    const filters = buildFilters(p.filter);
-    super(p, chainName('score', filters));
-    this.filters = filters;
-    this.textFields = spread(p.text_field, filters.length);
-    this.scoreFields = spread(p.score_field, filters.length);
-    this.ready = new FilterSetup(filters);
+    super(p, 'score');
+    this.textFields = spread(p.text_field, this.filters.length);
+    this.scoreFields = spread(p.score_field, this.filters.length);
   }
 
-  /** Loads each filter's model (fastText, tokenizers) once per worker, before the first batch. */
-  override async setup(_worker?: WorkerMetadata): Promise<void> {
-    await this.ready.ensure();
-  }
-
-  process(task: DocumentBatch): DocumentBatch | Promise<DocumentBatch> {
-    if (this.ready.done) return this.scoreBatch(task);
-    return this.ready.ensure().then(() => this.scoreBatch(task));
-  }
-
-  private scoreBatch(task: DocumentBatch): DocumentBatch {
-    if (task.data.length === 0) return task;
-    const where = `Score "${this.name}"`;
-    const out = task.data.map((row) => {
+  protected processRows(rows: DocumentRecord[], where: string, taskId: string): DocumentRecord[] {
+    return rows.map((row) => {
       const copy: DocumentRecord = { ...row };
       for (let i = 0; i < this.filters.length; i++) {
         const { filter } = this.filters[i] as BuiltFilter;
-        copy[this.scoreFields[i] as string] = filter.score_document(textOf(copy, this.textFields[i] as string, where, task.task_id));
+        copy[this.scoreFields[i] as string] = filter.score_document(textOf(copy, this.textFields[i] as string, where, taskId));
       }
       return copy;
     });
-    return new DocumentBatch({ task_id: task.task_id, dataset_name: task.dataset_name, data: out, _metadata: task._metadata, _stage_perf: task._stage_perf });
   }
 }
 

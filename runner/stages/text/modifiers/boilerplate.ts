@@ -1,27 +1,6 @@
 import { z } from 'zod';
 import { defineModifier } from './document-modifier.js';
-import { pyStrip } from './string.js';
-
-/**
- * NeMo Curator's `policy_substrings` (stages/text/utils/constants.py, adapted from Google's C4
- * cleaning): a paragraph that contains one of them, lower-cased, is boilerplate.
- */
-export const POLICY_SUBSTRINGS: readonly string[] = [
-  'terms of use',
-  'privacy policy',
-  'cookie policy',
-  'uses cookies',
-  'privacy overview',
-  'use of cookies',
-  'use cookies',
-  'privacy & cookies policy',
-  'privacy and cookies policy',
-  'This website uses cookies to improve your experience while you navigate through the website. Out of these cookies, the cookies that are categorized as necessary are stored on your browser as they are essential for the working of basic functionalities of the website. We also use third-party cookies that help us analyze and understand how you use this website. These cookies will be stored in your browser only with your consent. You also have the option to opt-out of these cookies. But opting out of some of these cookies may have an effect on your browsing experience.',
-  'Necessary cookies are absolutely essential for the website to function properly. This category only includes cookies that ensures basic functionalities and security features of the website. These cookies do not store any personal information.',
-  'Any cookies that may not be particularly necessary for the website to function and is used specifically to collect user personal data via analytics, ads, other embedded contents are termed as non-necessary cookies. It is mandatory to procure user consent prior to running these cookies on your website.',
-  'This site uses cookies, including for analytics, personalization, and advertising purposes. For more information or to change your cookie settings, click here.',
-  'If you continue to browse this site without changing your cookie settings, you agree to this use. AcceptRead More',
-].map((s) => s.toLowerCase());
+import { classifyParagraph } from '../boilerplate-strings.js';
 
 /**
  * NeMo Curator's `is_paragraph_indices_in_top_or_bottom_only`: the (ascending) indices form one
@@ -52,9 +31,9 @@ defineModifier({
       const paragraphs = text.split('\n\n');
       const boilerplate: number[] = [];
       for (let i = 0; i < paragraphs.length; i++) {
-        const para = pyStrip(paragraphs[i] as string).toLowerCase();
-        if (para.includes('lorem ipsum')) return '';
-        if (POLICY_SUBSTRINGS.some((s) => para.includes(s))) {
+        const kind = classifyParagraph(paragraphs[i] as string);
+        if (kind === 'lorem_ipsum') return '';
+        if (kind === 'policy') {
           if (!p.remove_if_at_top_or_bottom) return '';
           boilerplate.push(i);
         }

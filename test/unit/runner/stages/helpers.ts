@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +12,22 @@ import '../../../../runner/stages/index.js';
 export async function makeTempDir(prefix = 'curator-stages-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Gives each test of the calling file a fresh temporary folder, removed after it (with
+ * `{ perFile: true }`, one folder for the whole file): `let dir: string; useTempDir((d) => (dir = d));`.
+ */
+export function useTempDir(set: (dir: string) => void, options: { perFile?: boolean } = {}): void {
+  let cleanup: (() => Promise<void>) | undefined;
+  (options.perFile ? beforeAll : beforeEach)(async () => {
+    const tmp = await makeTempDir();
+    set(tmp.dir);
+    cleanup = tmp.cleanup;
+  });
+  (options.perFile ? afterAll : afterEach)(async () => {
+    await cleanup?.();
+  });
 }
 
 /** A create/check context that resolves pipeline-file paths against `base`, as a loader would. */

@@ -16,4 +16,13 @@ describe('Xenna back-pressure bound', () => {
     // The last stage's output does not count.
     expect(canAdmit({ usedSlots: 4, poolQueue: 1, outputSamples: 600, avgSamplesPerTask: 2, isLast: true, bound })).toBe(true);
   });
+  it('stops a stage whose queued output holds too many bytes, whatever the task count', () => {
+    const bound = maxQueued({ readyWorkers: 2, slotsPerWorker: 2, nextBatchSize: 1 });
+    const base = { usedSlots: 0, poolQueue: 0, outputSamples: 2, avgSamplesPerTask: 1, isLast: false, bound, maxOutputBytes: 100 };
+    expect(canAdmit({ ...base, outputBytes: 99 })).toBe(true);
+    expect(canAdmit({ ...base, outputBytes: 100 })).toBe(false);
+    // Without a byte bound (in front of a whole-input stage) only the count bound applies.
+    expect(canAdmit({ ...base, outputBytes: 10_000, maxOutputBytes: undefined })).toBe(true);
+    expect(canAdmit({ ...base, outputBytes: 10_000, isLast: true })).toBe(true);
+  });
 });

@@ -1,19 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { getStage } from '../../../../../runner/stages/registry.js';
 import { EmptyTask, type FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
 import { type FilePartitioningStage, groupBySize } from '../../../../../runner/stages/io/file-partitioning.js';
-import { buildProcessing, check, makeTempDir, writeText } from '../helpers.js';
+import { buildProcessing, check, writeText, useTempDir } from '../helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+useTempDir((d) => (dir = d));
 
 async function partitions(raw: Record<string, unknown>): Promise<FileGroupTask[]> {
   const { stage } = buildProcessing<FilePartitioningStage>('FilePartitioningStage', raw, dir);

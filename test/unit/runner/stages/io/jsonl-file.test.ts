@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -6,16 +6,10 @@ import { readJsonlFile, InvalidJsonLineError, type JsonlReadOptions } from '../.
 import { byteRanges } from '../../../../../runner/stages/io/line-ranges.js';
 import { zstdDecoder } from '../../../../../runner/stages/io/byte-source.js';
 import type { DocumentRecord } from '../../../../../runner/pipeline/tasks.js';
-import { jsonl, makeTempDir } from '../helpers.js';
+import { jsonl, useTempDir } from '../helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+useTempDir((d) => (dir = d));
 
 /**
  * Two zstd frames made by the zstd command-line tool (level 19, real compressed blocks), holding

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { EmptyTask, FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
@@ -6,17 +6,10 @@ import { type CompositeStage } from '../../../../../runner/pipeline/stage.js';
 import { getStage } from '../../../../../runner/stages/registry.js';
 import { type FilePartitioningStage } from '../../../../../runner/stages/io/file-partitioning.js';
 import { JsonlFilePartitioningStage, JsonlReader, JsonlReaderStage } from '../../../../../runner/stages/io/jsonl-reader.js';
-import { build, buildProcessing, check, jsonl, makeTempDir, writeText } from '../helpers.js';
+import { build, buildProcessing, check, jsonl, writeText, useTempDir } from '../helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+useTempDir((d) => (dir = d));
 
 function reader(raw: Record<string, unknown> = {}): JsonlReaderStage {
   return buildProcessing<JsonlReaderStage>('JsonlReaderStage', raw, dir).stage;

@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { DocumentBatch, FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
 import { type JsonlWriter, outputFileName, writeJsonlAtomic } from '../../../../../runner/stages/io/jsonl-writer.js';
 import { type JsonlReaderStage } from '../../../../../runner/stages/io/jsonl-reader.js';
-import { buildProcessing, check, makeTempDir, node, worker, writeText } from '../helpers.js';
+import { buildProcessing, check, node, worker, writeText, useTempDir } from '../helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+useTempDir((d) => (dir = d));
 
 function writer(raw: Record<string, unknown>): JsonlWriter {
   return buildProcessing<JsonlWriter>('JsonlWriter', raw, dir).stage;

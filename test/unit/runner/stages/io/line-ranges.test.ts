@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { byteRanges, splitLines, type ByteRange } from '../../../../../runner/stages/io/line-ranges.js';
 import { countLineFeeds, plainChunks } from '../../../../../runner/stages/io/byte-source.js';
-import { makeTempDir } from '../helpers.js';
+import { useTempDir } from '../helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeAll(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterAll(async () => {
-  await cleanup();
-});
+useTempDir((d) => (dir = d), { perFile: true });
 
 /** A small deterministic random generator, so that a failure can be replayed. */
 function rng(seed: number): () => number {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { DocumentBatch, EmptyTask, type DocumentRecord, type FileGroupTask } from '../../../../../runner/pipeline/tasks.js';
@@ -6,16 +6,10 @@ import type { CompositeStage } from '../../../../../runner/pipeline/stage.js';
 import { type ParquetFilePartitioningStage, type ParquetReaderStage } from '../../../../../runner/stages/io/parquet-reader.js';
 import { type ParquetWriter, codecProblem, writeParquetFile } from '../../../../../runner/stages/io/parquet-writer.js';
 import { openParquet } from '../../../../../runner/stages/io/parquet-file.js';
-import { build, buildProcessing, check, makeTempDir, node, worker } from '../helpers.js';
+import { build, buildProcessing, check, node, worker, useTempDir } from '../helpers.js';
 
 let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await makeTempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+useTempDir((d) => (dir = d));
 
 /**
  * Written by pyarrow 25 (zstd pages, 3 row groups of 2 rows, no Arrow schema): columns id (int64

@@ -10,12 +10,12 @@ function rangesOf(size: number, target: number): FilePiece[] {
 }
 
 describe('splitSizes', () => {
-  it('splits files over 128 MiB into ~64 MiB pieces by default, and files over blocksize into ~blocksize pieces', () => {
-    expect(splitSizes(null)).toEqual({ threshold: 128 * MiB, target: 64 * MiB });
-    expect([DEFAULT_SPLIT_THRESHOLD, DEFAULT_PIECE_BYTES]).toEqual([128 * MiB, 64 * MiB]);
+  it('splits files over 16 MiB into ~8 MiB pieces by default, and files over blocksize into ~blocksize pieces', () => {
+    expect(splitSizes(null)).toEqual({ threshold: 16 * MiB, target: 8 * MiB });
+    expect([DEFAULT_SPLIT_THRESHOLD, DEFAULT_PIECE_BYTES]).toEqual([16 * MiB, 8 * MiB]);
     expect(splitSizes(1000)).toEqual({ threshold: 1000, target: 1000 });
-    // A 3 GiB file by default: 48 ranges of 64 MiB.
-    expect(rangesOf(3 * 1024 * MiB, splitSizes(null).target)).toHaveLength(48);
+    // A 3 GiB file by default: 384 ranges of 8 MiB.
+    expect(rangesOf(3 * 1024 * MiB, splitSizes(null).target)).toHaveLength(384);
   });
 });
 

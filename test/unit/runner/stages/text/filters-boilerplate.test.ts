@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { getFilter, type DocumentFilter } from '../../../../../runner/stages/text/filters/document-filter.js';
-import { POLICY_SUBSTRINGS, boilerplateScore } from '../../../../../runner/stages/text/filters/heuristic/boilerplate.js';
+import { POLICY_SUBSTRINGS } from '../../../../../runner/stages/text/boilerplate-strings.js';
+import { boilerplateScore } from '../../../../../runner/stages/text/filters/heuristic/boilerplate.js';
 import '../../../../../runner/stages/text/filter-spec.js';
 
 /** BoilerPlateStringFilter, from NeMo Curator's formula: lorem ipsum → 1.0, else policy paragraphs / paragraphs. */
