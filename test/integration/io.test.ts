@@ -88,6 +88,23 @@ describe('Parquet through the CLI', () => {
   });
 });
 
+describe('Parquet on every backend', () => {
+  for (const backend of ['xenna', 'ray_data', 'ray_actor_pool']) {
+    it(`writes and reads back every document on ${backend}`, async () => {
+      await run(`pq-write-${backend}`, [
+        { stage: 'JsonlReader', params: { file_paths: './big.jsonl', blocksize: '60kB' } },
+        { stage: 'ParquetWriter', params: { path: `./pq-${backend}`, mode: 'overwrite' } },
+      ], ['--backend', backend]);
+      const s = await run(`pq-read-${backend}`, [
+        { stage: 'ParquetReader', params: { file_paths: `./pq-${backend}` } },
+        { stage: 'JsonlWriter', params: { path: `./pq-out-${backend}`, mode: 'overwrite' } },
+      ], ['--backend', backend]);
+      expect(stage(s, 'parquet_reader')).toMatchObject({ items_out: docs.length });
+      expect(canon(readOutput(path.join(tmp.dir, `pq-out-${backend}`)).records)).toEqual(canon(docs));
+    });
+  }
+});
+
 describe('bad input', () => {
   it('on_error skip: the count of skipped lines is in the reader stage\u2019s counters of the --json summary', async () => {
     const dir = path.join(tmp.dir, 'bad');

@@ -66,6 +66,9 @@ function pipeline(label: string): string {
     stages: [
       { stage: 'JsonlReader', params: { file_paths: './in', files_per_partition: 1 } },
       { stage: 'ScoreFilter', params: { filter: [{ type: 'WordCountFilter', min_words: 10 }, { type: 'MeanWordLengthFilter' }], score_field: ['word_count', 'mean_word_length'] } },
+      { stage: 'AddId', params: { id_field: 'row_id', id_prefix: 'eq' } },
+      { stage: 'Score', params: { filter: { type: 'TokenCountFilter', min_tokens: 1 }, score_field: 'tokens' } },
+      { stage: 'Filter', params: { filter: { type: 'TokenCountFilter', min_tokens: 12 }, filter_field: 'tokens' } },
       { stage: 'Modify', params: { modifier: [{ type: 'UnicodeReformatter' }, { type: 'NewlineNormalizer' }] } },
       { stage: 'ScoreFilter', name: 'language', params: { filter: { type: 'FastTextLangId', lang: 'en', min_langid_score: 0.1 }, score_field: 'language' } },
       { stage: 'ExactDuplicates', params: { id_field: 'id', removed_path: `./removed-${slug}` } },
