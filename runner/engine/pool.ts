@@ -12,6 +12,8 @@ export interface Batch {
   id: number;
   tasks: WireTask[];
   attempts: number;
+  /** Bytes of data in the batch, when it was taken from a weighed queue. */
+  bytes?: number;
 }
 
 /** Lifecycle of a pool worker. */

@@ -25,6 +25,8 @@ export interface RunSettings {
   loggingIntervalS: number;
   /** Fraction of the machine's CPUs the scheduler may use (Xenna's cpu_allocation_percentage). */
   cpuFraction: number;
+  /** Weigh inter-stage queues in bytes (for back-pressure that bounds memory); off where nothing reads it. */
+  weighQueues?: boolean;
 }
 
 /**
@@ -76,8 +78,10 @@ export abstract class EngineRun {
     this.runId = options.runId ?? randomUUID();
     this.units = units ?? stages.map((_, i) => [i]);
     this.stats = stages.map((s) => new StageStats(s.name));
-    // Inter-stage queues weigh their tasks, so that streaming back-pressure can bound memory as well as task counts.
-    this.queues = this.units.map(() => new SampleQueue<WireTask>((t) => estimateBytes(t.data)));
+    // Streaming backends weigh inter-stage queues (each task once, as it arrives), so that
+    // back-pressure can bound memory as well as task counts.
+    const weigh = settings.weighQueues ? (t: WireTask) => estimateBytes(t.data) : undefined;
+    this.queues = this.units.map(() => new SampleQueue<WireTask>(weigh));
     this.input.push(...initial.map((t) => t.toWire()));
     this.done = this.units.map(() => false);
     this.targets = this.units.map(() => 0);
@@ -177,8 +181,15 @@ export abstract class EngineRun {
   }
 
   /** A new batch from samples. */
-  makeBatch(tasks: WireTask[]): Batch {
-    return { id: ++this.batchSeq, tasks, attempts: 0 };
+  makeBatch(tasks: WireTask[], bytes?: number): Batch {
+    return bytes === undefined ? { id: ++this.batchSeq, tasks, attempts: 0 } : { id: ++this.batchSeq, tasks, attempts: 0, bytes };
+  }
+
+  /** A batch of up to `n` samples from a queue, carrying their weight when the queue is weighed. */
+  takeBatch(src: SampleQueue<WireTask>, n: number): Batch {
+    const before = src.bytes;
+    const tasks = src.take(n);
+    return this.makeBatch(tasks, this.settings.weighQueues && src !== this.input ? before - src.bytes : undefined);
   }
 
   /** Tries to start one worker for a unit; false when the CPUs or GPUs it needs are not free now. */

@@ -4,7 +4,7 @@ import { fromWire, estimateBytes, type Task, type WireTask } from '../pipeline/t
 import { assignTaskIds } from '../pipeline/task-ids.js';
 import type { StagePerfStats } from '../pipeline/perf.js';
 import type { StepResult } from './protocol.js';
-import { addRemoval, emptyReport, writeRemovedFile } from './removals.js';
+import { addRemoval, emptyReport, SAMPLES_PER_REASON, writeRemovedFile } from './removals.js';
 
 /**
  * Runs one batch through a stage the way NeMo Curator's `BaseStageAdapter.process_batch` does:
@@ -16,6 +16,8 @@ export class StageAdapter {
   private metrics: Record<string, number> = {};
   private counters: Record<string, number> = {};
   private removed: RemovedDocument[] = [];
+  /** Sample documents sent so far per reason, over the life of this worker. */
+  private readonly samplesSent: Record<string, number> = {};
 
   constructor(readonly stage: ProcessingStage) {}
 
@@ -39,7 +41,13 @@ export class StageAdapter {
     if (!this.removed.length) return;
     const removed = this.removed;
     this.removed = [];
-    for (const r of removed) addRemoval(report, r);
+    for (const r of removed) {
+      // Every removal is counted; samples are sent only until the stage has sent its share of each
+      // reason (the engine keeps no more), so later batches do not carry documents to be dropped.
+      const sent = this.samplesSent[r.reason] ?? 0;
+      if (sent < SAMPLES_PER_REASON) this.samplesSent[r.reason] = sent + 1;
+      addRemoval(report, r, sent < SAMPLES_PER_REASON ? SAMPLES_PER_REASON : 0);
+    }
     if (this.stage.removed_path) await writeRemovedFile(this.stage.removed_path, this.stage.name, taskId, removed);
   }
 

@@ -37,23 +37,16 @@ export interface StageRuntime {
 }
 
 /**
- * The runtime of a stage used outside a worker (programmatic use, unit tests): logs go to the
- * console; removed documents and counters are kept in memory so that the caller can read them.
+ * The runtime of a stage used outside a worker (programmatic use): logs go to the console; removals
+ * and counters have no run summary to reach, so they are dropped (a test that wants them sets its
+ * own runtime). Stateless, so stages copied with `with_()` may share it.
  */
-export class LocalRuntime implements StageRuntime {
-  readonly removedDocuments: RemovedDocument[] = [];
-  readonly counters: Record<string, number> = {};
-  log(level: LogLevel, message: string): void {
-    (level === 'error' || level === 'warn' ? console.error : console.log)(`[${level}] ${message}`);
-  }
-  metric(): void {}
-  removed(doc: DocumentRecord, reason: string, detail?: Record<string, unknown>): void {
-    this.removedDocuments.push(detail ? { reason, doc, detail } : { reason, doc });
-  }
-  count(name: string, n: number): void {
-    this.counters[name] = (this.counters[name] ?? 0) + n;
-  }
-}
+const consoleRuntime: StageRuntime = {
+  log: (level, message) => (level === 'error' || level === 'warn' ? console.error : console.log)(`[${level}] ${message}`),
+  metric: () => undefined,
+  removed: () => undefined,
+  count: () => undefined,
+};
 
 /** Per-stage overrides accepted by `with_()` and by a stage entry of a pipeline file. */
 export interface StageOverrides {
@@ -83,6 +76,13 @@ export interface StageSpec {
   };
 }
 
+/**
+ * The batch size of a stage that must see its whole input in one call (a global pass such as dedup
+ * identification): every backend then holds its input until everything upstream is done, and
+ * streaming back-pressure places no memory bound in front of it.
+ */
+export const WHOLE_INPUT = 2 ** 30;
+
 /** What a stage's process() may return: one task, several (fan-out), or null to drop the input. */
 export type ProcessResult<Out extends Task> = Out | Out[] | null;
 
@@ -108,7 +108,7 @@ export abstract class ProcessingStage<In extends Task = Task, Out extends Task =
   module?: string;
   protected _num_workers: number | null = null;
   /** Set by the engine inside a worker; console outside one. */
-  runtime: StageRuntime = new LocalRuntime();
+  runtime: StageRuntime = consoleRuntime;
   /**
    * A folder where the engine writes every document this stage removes (JSON lines, one file per
    * input task, each document with a `_curator_removed` field giving the stage, reason and details);

@@ -7,8 +7,7 @@ import type { Executor, ExecutionResult, RunOptions } from '../../engine/executo
 import { EngineRun } from '../../engine/run.js';
 import type { SampleQueue } from '../../engine/sample-queue.js';
 import type { StagePool } from '../../engine/pool.js';
-import type { Batch, PoolWorker } from '../../engine/pool.js';
-import type { ProcessReply } from '../../engine/protocol.js';
+import type { Batch } from '../../engine/pool.js';
 import { refuseGangStages } from '../ray-actor-pool/gang.js';
 import { RayDataConfigSchema, type RayDataConfig } from './config.js';
 import { planRayData, RayDataPlanError, type RayDataOperator, type RayDataPlan } from './policy/plan.js';
@@ -58,7 +57,6 @@ export class RayDataExecutor implements Executor {
 
 class RayDataRun extends EngineRun {
   private readonly ops: RayDataOperator[];
-  private readonly outBytes: number[];
   private readonly bundleBytes: number[];
   private readonly lastScaleUp: Array<number | null>;
   private readonly limits: ResourceVector;
@@ -68,11 +66,10 @@ class RayDataRun extends EngineRun {
       stages,
       initial,
       options,
-      { backend: 'ray_data', executionMode: null, ignoreFailures: false, slotsPerWorker: 1, loggingIntervalS: cfg.logging_interval, cpuFraction: 1 },
+      { backend: 'ray_data', executionMode: null, ignoreFailures: false, slotsPerWorker: 1, loggingIntervalS: cfg.logging_interval, cpuFraction: 1, weighQueues: true },
       plan.operators.map((o) => o.stageIndices),
     );
     this.ops = plan.operators;
-    this.outBytes = this.ops.map(() => 0);
     this.bundleBytes = this.ops.map(() => 0);
     this.lastScaleUp = this.ops.map(() => null);
     this.limits = { cpu: 0, gpu: 0, objectStoreBytes: cfg.object_store_memory_bytes ?? DEFAULT_OBJECT_STORE_BYTES };
@@ -103,6 +100,11 @@ class RayDataRun extends EngineRun {
       else this.scaleTasks(u, op);
     });
     this.dispatchBundles();
+  }
+
+  /** Bytes of an operator's outputs not yet taken by the next one (its weighed output queue). */
+  private outBytesOf(u: number): number {
+    return u < this.ops.length - 1 ? (this.queues[u] as SampleQueue<WireTask>).bytes : 0;
   }
 
   private inputOf(u: number): SampleQueue<WireTask> {
@@ -192,9 +194,9 @@ class RayDataRun extends EngineRun {
       canAcceptInput: op.kind === 'actor' ? pool.emptySlots - pool.queue.length > 0 : true,
       runningTasks: running,
       concurrencyCap: op.kind === 'task' ? op.fixedSize : null,
-      usage: { cpu: op.kind === 'task' ? running * op.cpus : pool.activeCount * op.cpus, gpu: pool.activeCount * op.gpus, objectStoreBytes: inflightBytes + (this.outBytes[u] as number) },
+      usage: { cpu: op.kind === 'task' ? running * op.cpus : pool.activeCount * op.cpus, gpu: pool.activeCount * op.gpus, objectStoreBytes: inflightBytes + this.outBytesOf(u) },
       incremental: { cpu: op.kind === 'task' ? op.cpus : 0, gpu: 0, objectStoreBytes: (this.bundleBytes[u] as number) || 1 },
-      outputBufferedBytes: this.outBytes[u] as number,
+      outputBufferedBytes: this.outBytesOf(u),
       throttlingDisabled: false,
     };
   }
@@ -210,9 +212,7 @@ class RayDataRun extends EngineRun {
       if (!sel) break;
       const u = sel.index;
       const op = this.ops[u] as RayDataOperator;
-      const tasks = this.inputOf(u).take(op.batchSize);
-      if (u > 0) this.outBytes[u - 1] = Math.max(0, (this.outBytes[u - 1] as number) - tasks.reduce((m, t) => m + estimateBytes(t.data), 0));
-      const batch = this.makeBatch(tasks);
+      const batch = this.takeBatch(this.inputOf(u), op.batchSize);
       const bytes = bytesOf(batch);
       this.bundleBytes[u] = this.bundleBytes[u] ? 0.8 * (this.bundleBytes[u] as number) + 0.2 * bytes : bytes;
       const pool = this.pools[u] as StagePool;
@@ -221,16 +221,11 @@ class RayDataRun extends EngineRun {
       if (op.kind === 'task') this.scaleTasks(u, op);
     }
   }
-
-  protected override handleResult(idx: number, batch: Batch, reply: ProcessReply, worker: PoolWorker): void {
-    if (idx < this.ops.length - 1) this.outBytes[idx] = (this.outBytes[idx] as number) + reply.tasks.reduce((m, t) => m + estimateBytes(t.data), 0);
-    super.handleResult(idx, batch, reply, worker);
-  }
 }
 
 const sizes = new WeakMap<Batch, number>();
 function bytesOf(b: Batch): number {
   let n = sizes.get(b);
-  if (n === undefined) sizes.set(b, (n = b.tasks.reduce((m, t) => m + estimateBytes(t.data), 0)));
+  if (n === undefined) sizes.set(b, (n = b.bytes ?? b.tasks.reduce((m, t) => m + estimateBytes(t.data), 0)));
   return n;
 }

@@ -1,11 +1,11 @@
-import type { ProcessingStage } from '../../pipeline/stage.js';
-import { estimateBytes, type Task, type WireTask } from '../../pipeline/tasks.js';
+import { WHOLE_INPUT, type ProcessingStage } from '../../pipeline/stage.js';
+import type { Task, WireTask } from '../../pipeline/tasks.js';
 import { PlanError } from '../../pipeline/errors.js';
 import { parseExecutorConfig } from '../executor-config.js';
 import type { Executor, ExecutionResult, RunOptions } from '../../engine/executor.js';
 import { EngineRun } from '../../engine/run.js';
 import { type SampleQueue } from '../../engine/sample-queue.js';
-import type { Batch, StagePool } from '../../engine/pool.js';
+import type { StagePool } from '../../engine/pool.js';
 import { memoryFraction } from '../../hardware/allocator.js';
 import { XennaConfigSchema, type XennaConfig } from './config.js';
 import { solveAllocation, AllocationError, type AllocationStage } from './autoscaler.js';
@@ -46,6 +46,7 @@ class XennaRun extends EngineRun {
       slotsPerWorker: cfg.slots_per_actor,
       loggingIntervalS: cfg.logging_interval,
       cpuFraction: cfg.cpu_allocation_percentage,
+      weighQueues: cfg.execution_mode === 'streaming',
     });
   }
 
@@ -155,14 +156,14 @@ class XennaRun extends EngineRun {
     const out = isLast ? null : (this.queues[i] as SampleQueue<WireTask>);
     // No memory bound in front of a stage that takes its whole input at once (a dedup
     // identification pass): it consumes nothing until this stage is done.
-    const byteBound = this.streaming && (this.stages[i + 1]?.batch_size ?? 1) < 2 ** 20;
-    const byteBoundIn = this.streaming && stage.batch_size < 2 ** 20;
+    const byteBound = this.streaming && (this.stages[i + 1]?.batch_size ?? 1) < WHOLE_INPUT;
+    const byteBoundIn = this.streaming && stage.batch_size < WHOLE_INPUT;
     while (src.length > 0) {
       if (!canAdmit({ usedSlots: pool.usedSlots, poolQueue: pool.queue.length, outputSamples: out?.length ?? 0, avgSamplesPerTask: this.stats[i]?.avgSamplesPerTask() ?? 1, isLast, bound, outputBytes: out?.bytes ?? 0, ...(byteBound ? { maxOutputBytes: MAX_QUEUED_OUTPUT_BYTES } : {}) })) break;
       if (src.length < stage.batch_size && !upstreamDone) break;
       // The stage's own waiting batches count against the same memory bound as its output.
       if (byteBoundIn && pool.queue.length > 0 && queuedBytes(pool) >= MAX_QUEUED_OUTPUT_BYTES) break;
-      pool.submit(this.makeBatch(src.take(stage.batch_size)));
+      pool.submit(this.takeBatch(src, stage.batch_size));
     }
   }
 
@@ -182,14 +183,9 @@ class XennaRun extends EngineRun {
   }
 }
 
-const batchBytes = new WeakMap<Batch, number>();
-/** Bytes of data in a pool's waiting batches (each batch weighed once). */
+/** Bytes of data in a pool's waiting batches (weighed when they were taken from their queue). */
 function queuedBytes(pool: StagePool): number {
   let n = 0;
-  for (const b of pool.queue) {
-    let w = batchBytes.get(b);
-    if (w === undefined) batchBytes.set(b, (w = b.tasks.reduce((m, t) => m + estimateBytes(t.data), 0)));
-    n += w;
-  }
+  for (const b of pool.queue) n += b.bytes ?? 0;
   return n;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProcessingStage } from '../../pipeline/stage.js';
+import { ProcessingStage, WHOLE_INPUT } from '../../pipeline/stage.js';
 import { DocumentBatch, type DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { textOf } from '../text/text-field.js';
@@ -17,8 +17,6 @@ import { signatureFor, identifyDuplicates, signatureParams, type DocKey, type De
  * each the document it duplicates. The engine holds only signatures, never the documents.
  */
 
-/** The batch size that makes a stage take all its input in one call, after everything upstream is done. */
-export const WHOLE_INPUT = 2 ** 30;
 
 const sigStageParams = signatureParams.extend({
   text_field: z.string().min(1).default('text'),
