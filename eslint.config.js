@@ -4,11 +4,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.device/**', '.bench/**', 'node_modules/**', 'output/**', 'coverage/**', 'test-results/**', 'renderer/dist/**'] },
+  { ignores: ['dist/**', '.device/**', '.bench/**', 'node_modules/**', 'output/**', 'coverage/**', 'test-results/**', 'test-artifacts/**', 'release/**', 'renderer/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -34,12 +35,29 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in the browser: no Node built-ins.' })),
         patterns: [{ group: ['**/runner/**', '!**/runner/service/contract*'], message: 'renderer/ may import only the service contract from runner/.' },
           { group: ['**/runner/service/contract*'], allowTypeImports: true, message: 'renderer/ may import the service contract as types only.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/src/**/*.tsx', 'renderer/src/**/*.ts', 'test/unit/renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'react', message: 'electron/ is the thin shell: no react.' },
+          { name: 'react-dom', message: 'electron/ is the thin shell: no react-dom.' },
+        ],
+        patterns: [{ group: ['**/renderer/**'], message: 'electron/ may not import renderer code.' }],
       }],
     },
   },

@@ -249,6 +249,8 @@ export interface PreviewInputRequest {
   path: string;
   /** Folder a relative `path` resolves against. */
   base_dir?: string;
+  /** Documents to skip first (for a file: start at line `offset + 1`, e.g. a duplicate's kept document). */
+  offset?: number;
   limit?: number;
   max_value_chars?: number;
 }
@@ -283,6 +285,32 @@ export interface OutputPreview extends DocumentPage {
   /** Documents in all the files. */
   total: number;
   offset: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+/** The app's settings, kept in `<data folder>/settings.json`. */
+export interface AppSettings {
+  /** Runs that may run at once; the rest wait in the queue. */
+  max_concurrent_runs: number;
+  /** GPUs runs may use (indices or UUIDs) when a run names none; null: every GPU. */
+  gpu_allow_list: string[] | null;
+  /** Where the app writes the outputs of runs started from templates (one folder per template). */
+  output_dir: string;
+  /** The folder holding the history and settings (in use now). */
+  data_dir: string;
+  /** The data folder the next start will use, when it was changed; null when unchanged. */
+  pending_data_dir: string | null;
+}
+
+/** Arguments of `updateSettings`: only the settings to change. */
+export interface UpdateSettingsRequest {
+  max_concurrent_runs?: number;
+  gpu_allow_list?: string[] | null;
+  output_dir?: string;
+  /** Takes effect at the next start; the history stays where it is until then. */
+  data_dir?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,6 +365,10 @@ export interface CuratorApi {
   previewInput(args: PreviewInputRequest): Promise<InputPreview>;
   previewOutput(args: PreviewOutputRequest): Promise<OutputPreview>;
   removedDocuments(args: RemovedDocumentsRequest): Promise<RemovedDocuments>;
+  /** The app's settings. */
+  settings(): Promise<AppSettings>;
+  /** Changes some settings and answers all of them. */
+  updateSettings(args: UpdateSettingsRequest): Promise<AppSettings>;
 }
 
 /** The names of the API's methods. */
