@@ -37,10 +37,10 @@ export default tseslint.config(
   {
     files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
+      '@typescript-eslint/no-restricted-imports': ['error', {
         paths: nodeBuiltins.map((name) => ({ name, message: 'renderer/ runs in the browser: no Node built-ins.' })),
-        patterns: [{ group: ['**/runner/**', '!**/runner/service/contract*'], message: 'renderer/ may import only the service contract from runner/.' },
-          { group: ['**/runner/service/contract*'], allowTypeImports: true, message: 'renderer/ may import the service contract as types only.' }],
+        patterns: [{ regex: '(^|/)runner/(?!service/(contract|method-names)$)', message: 'renderer/ may import only the service contract (types) and its method names from runner/.' },
+          { regex: '(^|/)runner/service/contract$', allowTypeImports: true, message: 'renderer/ may import the service contract as types only.' }],
       }],
     },
   },
@@ -60,6 +60,25 @@ export default tseslint.config(
         patterns: [{ group: ['**/renderer/**'], message: 'electron/ may not import renderer code.' }],
       }],
     },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/main.ts', 'electron/window.ts', 'electron/protocol.ts', 'electron/ipc.ts', 'electron/preload.ts', 'electron/dialogs.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [
+          { name: 'react', message: 'electron/ is the thin shell: no react.' },
+          { name: 'react-dom', message: 'electron/ is the thin shell: no react-dom.' },
+          { name: 'electron', allowTypeImports: true, message: 'only main, window, protocol, ipc, preload and dialogs import electron at run time; pure modules use `import type` so the unit tests run them under Node.' },
+        ],
+        patterns: [{ group: ['**/renderer/**'], message: 'electron/ may not import renderer code.' }],
+      }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/ipc.ts', 'electron/preload.ts'],
+    rules: { 'no-restricted-syntax': ['error', { selector: 'ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]', message: 'raw ipcMain / ipcRenderer only in electron/ipc.ts and electron/preload.ts' }] },
   },
   {
     files: ['**/*.js', '**/*.mjs'],

@@ -5,6 +5,7 @@ import { startServer, ServeError, type CuratorServer } from '../host/server.js';
 import { isLoopback } from '../host/security.js';
 import { defaultRendererDir } from '../service/paths.js';
 import { createCuratorService } from '../service/service.js';
+import { resolveCuratorHome } from '../service/settings.js';
 import { EXIT } from './exit-codes.js';
 
 /** Options of `curator serve`. */
@@ -13,7 +14,7 @@ export interface ServeCommandOptions {
   host: string;
   allowRemote?: boolean;
   open: boolean;
-  maxConcurrentRuns: string;
+  maxConcurrentRuns?: string;
 }
 
 /** Adds `curator serve` to the program. */
@@ -25,7 +26,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--allow-remote', 'allow a --host that other machines can reach (anyone with the token can then run pipelines here)')
     .option('--no-open', 'do not open the app in a browser')
-    .option('--max-concurrent-runs <n>', 'runs that may run at once when they fit the machine', '1')
+    .option('--max-concurrent-runs <n>', 'runs that may run at once when they fit the machine (default: the app setting "Runs at once", 1 unless changed)')
     .addHelpText('after', '\nThe printed URL holds the access token; the API refuses requests without it. Ctrl-C stops the server and cancels running runs.')
     .action(async (opts: ServeCommandOptions) => {
       process.exitCode = await serveCommand(opts);
@@ -37,22 +38,24 @@ export async function serveCommand(o: ServeCommandOptions): Promise<number> {
   const problems: string[] = [];
   const port = o.port === undefined ? 0 : Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`--port must be a whole number from 0 to 65535, got "${o.port}"`);
-  const maxRuns = Number(o.maxConcurrentRuns);
-  if (!Number.isInteger(maxRuns) || maxRuns < 1) problems.push(`--max-concurrent-runs must be a whole number of at least 1, got "${o.maxConcurrentRuns}"`);
+  const maxRuns = o.maxConcurrentRuns === undefined ? undefined : Number(o.maxConcurrentRuns);
+  if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 1)) problems.push(`--max-concurrent-runs must be a whole number of at least 1, got "${o.maxConcurrentRuns}"`);
   if (!isLoopback(o.host) && !o.allowRemote) problems.push(`--host ${o.host} can be reached from other machines; add --allow-remote if that is really wanted`);
   if (problems.length) {
     for (const p of problems) process.stderr.write(`error: ${p}\n`);
     return EXIT.invalid;
   }
 
+  // The data folder: CURATOR_HOME, else the one chosen in the settings, else the app-data folder.
+  const home = resolveCuratorHome();
   let history: HistoryStore;
   try {
-    history = HistoryStore.open();
+    history = HistoryStore.open({ home });
   } catch (e: unknown) {
     process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.failed;
   }
-  const service = createCuratorService({ history, maxConcurrentRuns: maxRuns, log: (m) => process.stderr.write(`curator serve: ${m}\n`) });
+  const service = createCuratorService({ history, home, ...(maxRuns !== undefined ? { maxConcurrentRuns: maxRuns } : {}), log: (m) => process.stderr.write(`curator serve: ${m}\n`) });
   let server: CuratorServer;
   try {
     server = await startServer({ service, host: o.host, port, allowRemote: Boolean(o.allowRemote), rendererDir: defaultRendererDir() });

@@ -3,6 +3,7 @@
  * and `curator serve` compute the same folder without Electron, so every run lands in one
  * database whichever host started it. `CURATOR_HOME` overrides the folder (tests use a temporary one).
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -29,6 +30,30 @@ export function defaultCuratorHome(env: NodeJS.ProcessEnv = process.env, platfor
     default:
       // Electron's appData on Linux and the BSDs follows the XDG base-directory rule.
       return p.join(env.XDG_CONFIG_HOME && p.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : p.join(home, '.config'), PRODUCT_NAME);
+  }
+}
+
+/** The file in the default app-data folder that names a data folder the user chose instead. */
+export const LOCATION_FILE = 'location.json';
+
+/**
+ * The data folder in use: `CURATOR_HOME` when set, else the folder `location.json` in the default
+ * app-data folder names (chosen in the app's settings), else the default app-data folder. Every
+ * host (CLI, `curator serve`, the desktop app) opens the history here.
+ */
+export function curatorHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.CURATOR_HOME) return defaultCuratorHome(env, platform);
+  const appData = defaultCuratorHome({ ...env, CURATOR_HOME: '' }, platform);
+  return chosenDataDir(path.join(appData, LOCATION_FILE)) ?? appData;
+}
+
+/** The absolute data folder a location file names, or null (no file, unreadable, or not absolute). */
+export function chosenDataDir(file: string): string | null {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { data_dir?: unknown } | null;
+    return v && typeof v.data_dir === 'string' && path.isAbsolute(v.data_dir) ? path.resolve(v.data_dir) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -12,7 +12,7 @@ import type { HardwareInventory } from '../hardware/types.js';
 import type { HistoryStore } from './store.js';
 import type { RunRecorder } from './recorder.js';
 import { inputManifest, pipelineAsRun } from './inputs.js';
-import { defaultCuratorHome, historyDbPath } from './paths.js';
+import { curatorHome, historyDbPath } from './paths.js';
 import type { InputFile, RunSource } from './types.js';
 
 /** What startRecording needs. */
@@ -120,7 +120,7 @@ export async function startRecording(o: RecordingOptions): Promise<RunRecording 
     return new RunRecording(store, store.recorder(o.runId, { onError: (e) => o.warn(e.message) }), o.runId, snapshots);
   } catch (e: unknown) {
     store?.close();
-    const file = historyDbPath(o.home ?? defaultCuratorHome());
+    const file = historyDbPath(o.home ?? curatorHome());
     const message = e instanceof Error ? e.message : String(e);
     o.warn(`this run is not recorded in history: ${message.includes(file) ? message : `${message} (run history: ${file})`}`);
     return null;

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { HistoryError } from './errors.js';
 import { LATEST_VERSION, checkApplied, migrate } from './migrations/index.js';
 import { currentOwner, ownerIsGone, systemProbe, type ProcessProbe } from './owner.js';
-import { defaultCuratorHome, historyDbPath } from './paths.js';
+import { curatorHome, historyDbPath } from './paths.js';
 import { RunRecorder, type RecorderOptions } from './recorder.js';
 import { LIST_COLUMNS, buildListQuery, likeEscape } from './queries.js';
 import { configDiff, pairStages } from './compare.js';
@@ -105,7 +105,7 @@ export class HistoryStore {
    * the database cannot be used (newer version, edited migration, not a database, no permission).
    */
   static open(opts: OpenOptions = {}): HistoryStore {
-    const home = opts.home ?? defaultCuratorHome();
+    const home = opts.home ?? curatorHome();
     const file = historyDbPath(home);
     const readonly = Boolean(opts.readonly);
     if (!readonly) {

@@ -6,6 +6,7 @@
  * whole CuratorApi as `{id, method, params}` → `{id, result}` | `{id, error}`, and pushes
  * `{type: "event", run_id, event}` for subscribed runs. Other paths serve the built renderer.
  */
+import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
@@ -14,7 +15,7 @@ import type { ApiErrorCode, CuratorApi, CuratorEvent, CuratorEvents, WireEvent, 
 import { API_METHODS } from '../service/schemas.js';
 import { callApi, parseCallBody, parseWireMessage } from './rpc.js';
 import { allowedHosts, foreignOrigin, hostForUrl, isLoopback, newToken, requestToken, tokenCookieName, tokensEqual } from './security.js';
-import { indexFile, PLACEHOLDER_PAGE, resolveStatic, sendFile } from './static.js';
+import { indexFile, PLACEHOLDER_PAGE, readHtml, resolveStatic, sendFile, sendHtml } from './static.js';
 
 /** What the server serves and where. */
 export interface ServeOptions {
@@ -119,14 +120,15 @@ export async function startServer(opts: ServeOptions): Promise<CuratorServer> {
         return sendText(res, 403, 'Forbidden: the path leaves the app folder\n');
       case 'missing':
         return sendText(res, 404, 'Not Found\n');
-      case 'file':
-        return sendFile(res, target.file, target.size, head, { ...COMMON_HEADERS, ...headers, ...(target.file.endsWith('.html') ? { 'Content-Security-Policy': csp(req) } : {}) });
+      case 'file': {
+        if (!/\.html?$/i.test(target.file)) return sendFile(res, target.file, target.size, head, { ...COMMON_HEADERS, ...headers });
+        const nonce = newNonce();
+        return sendHtml(res, await readHtml(target.file), nonce, head, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req, nonce) });
+      }
       case 'index': {
         const index = await indexFile(rendererDir);
-        if (index) return sendFile(res, index.file, index.size, head, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req) });
-        const body = Buffer.from(PLACEHOLDER_PAGE);
-        res.writeHead(200, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req), 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store' });
-        return void res.end(head ? undefined : body);
+        const nonce = newNonce();
+        return sendHtml(res, index ? await readHtml(index.file) : PLACEHOLDER_PAGE, nonce, head, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req, nonce) });
       }
     }
   }
@@ -233,9 +235,10 @@ export async function startServer(opts: ServeOptions): Promise<CuratorServer> {
   const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const url = `http://${hostForUrl(shown)}:${port}/?token=${token}`;
 
-  function csp(req: IncomingMessage): string {
+  /** The page's policy: scripts from the app only; styles from the app or carrying this response's nonce. */
+  function csp(req: IncomingMessage, nonce: string): string {
     const self = req.headers.host ?? `${hostForUrl(shown)}:${port}`;
-    return `default-src 'self'; connect-src 'self' ws://${self}; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
+    return `default-src 'self'; script-src 'self'; connect-src 'self' ws://${self}; img-src 'self' data:; style-src 'self' 'nonce-${nonce}'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`;
   }
 
   return {
@@ -255,6 +258,11 @@ export async function startServer(opts: ServeOptions): Promise<CuratorServer> {
         }, 1000).unref();
       }),
   };
+}
+
+/** A new style nonce for one HTML response (128 random bits, base64). */
+function newNonce(): string {
+  return randomBytes(16).toString('base64');
 }
 
 function isApiPath(pathname: string): boolean {

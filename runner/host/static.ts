@@ -4,7 +4,7 @@
  * symbolic link pointing elsewhere). Until a renderer is built, a minimal page says so.
  */
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 
@@ -66,15 +66,44 @@ function inside(base: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
+/** The content type of a file of the renderer build (anything unknown is bytes). */
+export function contentTypeOf(file: string): string {
+  return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
 /** Sends a file with its content type; HEAD sends the headers only. */
 export function sendFile(res: ServerResponse, file: string, size: number, head: boolean, headers: Record<string, string>): void {
-  const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = contentTypeOf(file);
   const cache = /[.-][0-9a-z_-]{8,}\.(js|css|woff2?|png|svg)$/i.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
   res.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': String(size), 'Cache-Control': cache });
   if (head) return void res.end();
   const stream = createReadStream(file);
   stream.on('error', () => res.destroy());
   stream.pipe(res);
+}
+
+/**
+ * Puts `<meta name="csp-nonce" content="N">` at the start of the page's head, where the renderer
+ * reads the style nonce the Content-Security-Policy allows (a nonce is base64: no escaping needed).
+ */
+export function injectNonce(html: string, nonce: string): string {
+  const meta = `<meta name="csp-nonce" content="${nonce}">`;
+  const head = /<head(\s[^>]*)?>/i.exec(html);
+  if (head) return `${html.slice(0, head.index + head[0].length)}${meta}${html.slice(head.index + head[0].length)}`;
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html);
+  return doctype ? `${doctype[0]}${meta}${html.slice(doctype[0].length)}` : `${meta}${html}`;
+}
+
+/** Sends an HTML page with the nonce meta put in (never cached: the nonce is new every time). */
+export function sendHtml(res: ServerResponse, html: string, nonce: string, head: boolean, headers: Record<string, string>): void {
+  const body = Buffer.from(injectNonce(html, nonce));
+  res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store' });
+  res.end(head ? undefined : body);
+}
+
+/** Reads an HTML file of the build. */
+export function readHtml(file: string): Promise<string> {
+  return readFile(file, 'utf8');
 }
 
 /** The index page of the renderer build, or null when there is none. */

@@ -55,8 +55,9 @@ function jsonType(v: unknown): string {
 /**
  * Streams the JSON objects of a JSON-lines file (gzip when the name ends in .gz). `visit` returns
  * false to stop reading. Bad lines are reported through `problem` with file and line and skipped.
+ * The first `skipLines` lines are passed over unread (so that line `skipLines + 1` comes first).
  */
-export async function forEachRecord(file: string, visit: (doc: Record<string, unknown>) => boolean, problem: (msg: string) => void): Promise<void> {
+export async function forEachRecord(file: string, visit: (doc: Record<string, unknown>) => boolean, problem: (msg: string) => void, skipLines = 0): Promise<void> {
   const input = createReadStream(file);
   const source: Readable = file.toLowerCase().endsWith('.gz') ? input.pipe(createGunzip()) : input;
   const failed = new Promise<never>((_, reject) => {
@@ -72,6 +73,7 @@ export async function forEachRecord(file: string, visit: (doc: Record<string, un
       const next = await Promise.race([iterator.next(), failed]);
       if (next.done) break;
       lineNo++;
+      if (lineNo <= skipLines) continue;
       const line = lineNo === 1 && next.value.charCodeAt(0) === 0xfeff ? next.value.slice(1) : next.value;
       if (line.trim() === '') continue;
       let value: unknown;
@@ -96,8 +98,12 @@ export async function forEachRecord(file: string, visit: (doc: Record<string, un
   }
 }
 
-/** The first `limit` documents of a JSON-lines file or of a folder of them, with their fields. */
-export async function previewInput(target: string, limit: number, maxValueChars: number): Promise<InputPreview> {
+/**
+ * `limit` documents of a JSON-lines file or of a folder of them, with their fields, after skipping
+ * `offset`: for one file, its first `offset` lines (so a `file:line` reference, such as a
+ * duplicate's `duplicate_of`, is `offset: line - 1`); for a folder, its first `offset` documents.
+ */
+export async function previewInput(target: string, offset: number, limit: number, maxValueChars: number): Promise<InputPreview> {
   const info = await stat(target).catch(() => null);
   if (!info) throw new CuratorApiError('not_found', `input path "${target}" does not exist`);
   let files: string[];
@@ -105,7 +111,9 @@ export async function previewInput(target: string, limit: number, maxValueChars:
   else if (info.isFile()) files = [target];
   else throw new CuratorApiError('invalid_argument', `input path "${target}" is neither a file nor a folder`);
   const page = new PageCollector(maxValueChars);
+  const single = files.length === 1 && files[0] === target;
   let truncated = false;
+  let skipped = 0;
   for (const file of files) {
     if (/\.parquet$/i.test(file)) {
       page.problems.push(`${file}: Parquet files cannot be previewed yet; preview a JSON-lines file`);
@@ -114,6 +122,10 @@ export async function previewInput(target: string, limit: number, maxValueChars:
     await forEachRecord(
       file,
       (doc) => {
+        if (!single && skipped < offset) {
+          skipped++;
+          return true;
+        }
         if (page.documents.length >= limit) {
           truncated = true;
           return false;
@@ -122,6 +134,7 @@ export async function previewInput(target: string, limit: number, maxValueChars:
         return true;
       },
       (msg) => page.problems.push(msg),
+      single ? offset : 0,
     );
     if (truncated) break;
   }

@@ -54,9 +54,17 @@ export class RunManager {
   private readonly hub: RunEventHub;
   private machine: QueueMachine = { cpus: availableParallelism(), gpus: [] };
   private closed = false;
+  private maxConcurrentRuns: number;
 
   constructor(private readonly opts: RunManagerOptions) {
     this.hub = new RunEventHub((err) => opts.log(`an event listener failed: ${errorText(err)}`));
+    this.maxConcurrentRuns = opts.maxConcurrentRuns;
+  }
+
+  /** Changes how many runs may run at once; more room starts queued runs now (running ones go on). */
+  setMaxConcurrentRuns(n: number): void {
+    this.maxConcurrentRuns = Math.max(1, Math.floor(n));
+    this.pump();
   }
 
   /** False once `close()` was called: no run is accepted any more. */
@@ -121,7 +129,7 @@ export class RunManager {
   private pump(): void {
     while (!this.closed) {
       const head = this.queue[0];
-      if (!head || !mayStart(head.claim, [...this.active.values()].map((r) => r.claim), this.opts.maxConcurrentRuns, this.machine)) return;
+      if (!head || !mayStart(head.claim, [...this.active.values()].map((r) => r.claim), this.maxConcurrentRuns, this.machine)) return;
       this.queue.shift();
       this.launch(head);
     }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BACKEND_NAMES } from '../backends/index.js';
 import type { ApiMethod } from './contract.js';
 import { CuratorApiError } from './errors.js';
+import { MAX_CONCURRENT_RUNS } from './settings.js';
 
 /** Longest pipeline text accepted (a pipeline file is a few kilobytes). */
 const MAX_PIPELINE_CHARS = 2_000_000;
@@ -92,7 +93,7 @@ export const apiSchemas = {
     .strict(),
   runMetrics: runRef,
   previewInput: z
-    .object({ path: z.string().min(1).max(4096), base_dir: absoluteDir.optional(), limit: pageLimit(20), max_value_chars: maxValueChars })
+    .object({ path: z.string().min(1).max(4096), base_dir: absoluteDir.optional(), offset, limit: pageLimit(20), max_value_chars: maxValueChars })
     .strict()
     .refine((a) => a.base_dir !== undefined || path.isAbsolute(a.path), { message: 'expected an absolute path, or base_dir for a relative one', path: ['path'] }),
   previewOutput: z
@@ -100,6 +101,19 @@ export const apiSchemas = {
     .strict(),
   removedDocuments: z
     .object({ run_id: runId, stage: z.string().min(1).max(200).optional(), reason: z.string().min(1).max(500).optional(), offset, limit: pageLimit(50) })
+    .strict(),
+  settings: noArgs,
+  updateSettings: z
+    .object({
+      max_concurrent_runs: z.number().int().min(1).max(MAX_CONCURRENT_RUNS).optional(),
+      gpu_allow_list: z
+        .array(z.string().min(1).max(200), { error: 'expected a list of GPU indices or UUIDs, or null for every GPU' })
+        .max(256)
+        .nullable()
+        .optional(),
+      output_dir: absoluteDir.optional(),
+      data_dir: absoluteDir.optional(),
+    })
     .strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 

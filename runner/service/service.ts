@@ -21,12 +21,23 @@ import { inputFilesOf, listTemplates, preparePipeline } from './pipeline-source.
 import { previewInput, readPage, writerFiles } from './previews.js';
 import { RunManager, type QueuedRun } from './run-manager.js';
 import { parseArgs } from './schemas.js';
+import { defaultLocationFile, resolveCuratorHome, SettingsStore } from './settings.js';
 
 /** What the service is built from. */
 export interface CuratorServiceOptions {
   history: C.HistoryPort;
-  /** Runs that may run at once when they fit the machine (default 1). */
+  /**
+   * Runs that may run at once when they fit the machine, for this process only (a command-line
+   * option); without it, the `max_concurrent_runs` setting (default 1).
+   */
   maxConcurrentRuns?: number;
+  /** The data folder in use, holding settings.json (default: `resolveCuratorHome()`). */
+  home?: string;
+  /**
+   * Where a new data folder is recorded for the next start (default: location.json in the default
+   * app-data folder, or null when CURATOR_HOME is set); null refuses `data_dir` changes.
+   */
+  locationFile?: string | null;
   /** The folder with `templates/`; found next to the project by default. */
   resourcesDir?: string | null;
   /** How workers are started (the Electron shell passes its utilityProcess launcher). */
@@ -50,6 +61,7 @@ class Service implements CuratorService {
   private readonly runs: RunManager;
   private readonly resourcesDir: string | null;
   private readonly source: C.RunSource;
+  private readonly settingsStore: SettingsStore;
   private inventoryP: Promise<HardwareInventory> | null = null;
   private sampler: HardwareSampler | null = null;
 
@@ -57,11 +69,18 @@ class Service implements CuratorService {
     this.history = opts.history;
     this.resourcesDir = opts.resourcesDir === undefined ? defaultResourcesDir() : opts.resourcesDir;
     this.source = opts.source ?? 'serve';
+    const log = opts.log ?? ((m) => process.stderr.write(`curator service: ${m}\n`));
+    this.settingsStore = new SettingsStore({
+      home: opts.home ?? resolveCuratorHome(),
+      locationFile: opts.locationFile === undefined ? defaultLocationFile() : opts.locationFile,
+      ...(opts.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: Math.max(1, Math.floor(opts.maxConcurrentRuns)) } : {}),
+      log,
+    });
     this.runs = new RunManager({
       history: opts.history,
-      maxConcurrentRuns: Math.max(1, Math.floor(opts.maxConcurrentRuns ?? 1)),
+      maxConcurrentRuns: this.settingsStore.get().max_concurrent_runs,
       launcher: opts.launcher,
-      log: opts.log ?? ((m) => process.stderr.write(`curator service: ${m}\n`)),
+      log,
     });
   }
 
@@ -131,7 +150,9 @@ class Service implements CuratorService {
     return guard(async () => {
       const a = parseArgs('startRun', args);
       if (!this.runs.accepting) throw new CuratorApiError('conflict', 'the service is shutting down; no new runs are accepted');
-      const prepared = await preparePipeline(a);
+      // A run that names no GPUs gets the allow-list of the settings (null: every GPU).
+      const gpus = a.gpus ?? this.settingsStore.get().gpu_allow_list ?? undefined;
+      const prepared = await preparePipeline({ ...a, gpus });
       if (prepared.external.length > 0 && a.confirm_external_commands !== true) {
         const what = prepared.external.map((x) => `stage "${x.stage}" (${x.type})${x.command ? ` runs ${x.command.join(' ')}` : ''}`).join('; ');
         throw new CuratorApiError('invalid_argument', `this pipeline runs programs on this machine (${what}); ask the user, then start it again with confirm_external_commands: true`, [`confirm_external_commands: required for ${what}`]);
@@ -143,8 +164,8 @@ class Service implements CuratorService {
         name: a.name ?? loaded.data.name,
         prepared,
         cpus: a.cpus,
-        gpus: a.gpus,
-        claim: { cpus: a.cpus ?? null, gpus: a.gpus ?? null, needsGpu: prepared.needsGpu },
+        gpus,
+        claim: { cpus: a.cpus ?? null, gpus: gpus ?? null, needsGpu: prepared.needsGpu },
       };
       const inputs = await inputFilesOf(prepared.stages);
       this.history.createRun({ run_id: run.runId, name: run.name, pipeline: prepared.recorded, backend: loaded.backend, config: loaded.config, hardware, inputs, source: this.source, status: 'queued' });
@@ -241,7 +262,7 @@ class Service implements CuratorService {
   previewInput(args: C.PreviewInputRequest): Promise<C.InputPreview> {
     return guard(async () => {
       const a = parseArgs('previewInput', args);
-      return previewInput(path.resolve(a.base_dir ?? '/', a.path), a.limit, a.max_value_chars);
+      return previewInput(path.resolve(a.base_dir ?? '/', a.path), a.offset, a.limit, a.max_value_chars);
     });
   }
 
@@ -274,6 +295,35 @@ class Service implements CuratorService {
       const page = await readPage(files, a.offset, a.limit, a.max_value_chars);
       return { run_id: detail.run_id, source, files, offset: a.offset, ...page, problems: [...problems, ...page.problems] };
     });
+  }
+
+  // -- settings ---------------------------------------------------------------------------------
+
+  settings(args?: unknown): Promise<C.AppSettings> {
+    return guard(async () => {
+      parseArgs('settings', args);
+      return this.settingsStore.get();
+    });
+  }
+
+  updateSettings(args: C.UpdateSettingsRequest): Promise<C.AppSettings> {
+    return guard(async () => {
+      const a = parseArgs('updateSettings', args);
+      const next = await this.settingsStore.update(a, (list) => this.unknownGpus(list));
+      if (a.max_concurrent_runs !== undefined) this.runs.setMaxConcurrentRuns(next.max_concurrent_runs);
+      return next;
+    });
+  }
+
+  /** Why a GPU allow-list does not fit this machine, or null (also when the GPUs cannot be detected). */
+  private async unknownGpus(list: string[]): Promise<string | null> {
+    const inv = await this.inventory().catch(() => null);
+    if (!inv) return null;
+    const known = (e: string) => inv.gpus.some((g) => String(g.index) === e || g.uuid === e || (e.startsWith('GPU-') && g.uuid.startsWith(e)));
+    const bad = list.filter((e) => !known(e.trim()));
+    if (bad.length === 0) return null;
+    const have = inv.gpus.map((g) => `${g.index} (${g.uuid})`).join(', ') || 'none';
+    return `no GPU ${bad.map((b) => `"${b}"`).join(', ')} on this machine (GPUs: ${have}); use GPU indices or UUIDs from the hardware page`;
   }
 
   // -- shutdown ---------------------------------------------------------------------------------

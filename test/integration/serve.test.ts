@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { HistoryStore } from '../../runner/history/store.js';
@@ -169,6 +169,26 @@ describe('curator serve', () => {
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
     expect((await request(port, '/api/nothing-here', { Cookie: cookie })).status).toBe(404);
+  });
+
+  it('gives every HTML page a new style nonce, in its CSP and in a csp-nonce meta tag (no unsafe-inline, no inline scripts)', async () => {
+    const nonces: string[] = [];
+    // /index.html is a file of the renderer build; without a build, the placeholder page stands in.
+    const built = existsSync(path.join(ROOT, 'renderer/dist/index.html'));
+    for (const target of ['/', ...(built ? ['/index.html'] : []), '/some/app/route', '/']) {
+      const page = await request(port, target);
+      expect(page.status, target).toBe(200);
+      const policy = String(page.headers['content-security-policy']);
+      expect(policy, target).not.toContain('unsafe-');
+      expect(policy, target).toContain("script-src 'self';");
+      const inPolicy = /style-src 'self' 'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1];
+      const inPage = /<meta name="csp-nonce" content="([^"]+)">/.exec(page.body)?.[1];
+      expect(inPolicy, target).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect(inPage, target).toBe(inPolicy);
+      expect(page.headers['cache-control'], target).toBe('no-store');
+      nonces.push(inPolicy as string);
+    }
+    expect(new Set(nonces).size).toBe(nonces.length);
   });
 
   it('serves static files from the app folder only (no path traversal)', async () => {
