@@ -14,7 +14,7 @@ import type { Envelope } from './bridge.js';
 import { CHANNELS, type EventMessage } from './channels.js';
 import { openText, pickPath, saveText } from './dialogs.js';
 import { isAllowedExternal } from './security.js';
-import { refuseSender } from './sender.js';
+import { refuseSender, senderUrl } from './sender.js';
 
 /** What the handlers need. */
 export interface IpcOptions {
@@ -52,7 +52,7 @@ export function registerIpc(o: IpcOptions): () => void {
       const win = o.window();
       const why = refuseSender(event, win && !win.isDestroyed() ? win.webContents.id : null) ?? (win ? null : 'no window');
       if (why || !win) {
-        o.log(`refused an IPC call from ${event.senderFrame?.url ?? 'a closed frame'}: ${why}`);
+        o.log(`refused an IPC call from ${senderUrl(event)}: ${why}`);
         return { error: { code: 'invalid_argument', message: `refused: ${why}` } satisfies ApiErrorInfo };
       }
       try {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, Menu, session, Tray, utilityProcess, type BrowserWindow } from 'electron';
 import { HistoryStore } from '../runner/history/store.js';
 import { createCuratorService, type CuratorService } from '../runner/service/service.js';
-import { appFolders, rendererDirOf, resourcesDirOf } from './app-paths.js';
+import { appFolders, rendererDirOf, resourcesDirOf, unpackedPath } from './app-paths.js';
 import { askLeave } from './dialogs.js';
 import { registerIpc } from './ipc.js';
 import { Lifecycle } from './lifecycle.js';
@@ -25,6 +25,8 @@ const log = (m: string): void => void process.stderr.write(`curator desktop: ${m
 let win: BrowserWindow | null = null;
 let tray: Tray | null = null;
 
+// Both must run before the app is ready. They do: Electron emits `ready` only after this module
+// (an ES module, loaded asynchronously) has finished evaluating.
 registerAppScheme();
 if (!app.requestSingleInstanceLock()) {
   // Another instance owns the history and the window; it comes to the front instead.
@@ -34,7 +36,14 @@ if (!app.requestSingleInstanceLock()) {
     if (win && !win.isDestroyed()) bringToFront(win);
   });
   app.on('web-contents-created', (_event, contents) => guardContents(contents));
-  app.whenReady().then(start, (e: unknown) => fatal('Curator Desktop could not start', e));
+  // macOS: clicking the Dock icon brings back a window hidden in background mode.
+  app.on('activate', () => {
+    if (win && !win.isDestroyed()) bringToFront(win);
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => fatal('Curator Desktop could not start', e));
 }
 
 function fatal(title: string, e: unknown): void {
@@ -66,7 +75,10 @@ async function start(): Promise<void> {
     shimPath: path.join(here, 'utility-worker.js'),
     onChildGone: (listener) => app.on('child-process-gone', (_event, details) => listener(details)),
   });
-  const service: CuratorService = createCuratorService({ history, launcher, source: 'app', resourcesDir: resourcesDirOf(appPath), home, locationFile, log });
+  // Templates name their sample data relative to themselves: from app.asar.unpacked those are real
+  // paths, which worker processes and external programs can open.
+  const resourcesDir = unpackedPath(resourcesDirOf(appPath));
+  const service: CuratorService = createCuratorService({ history, launcher, source: 'app', resourcesDir, home, locationFile, log });
   const disposeIpc = registerIpc({ service, window: () => win, log });
 
   const lifecycle = new Lifecycle({

@@ -85,6 +85,18 @@ export function isAppUrl(url: string): boolean {
   return u !== null && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && u.username === '' && u.password === '';
 }
 
+/**
+ * The permissions the app's own page is granted: writing text to the clipboard (the Copy buttons;
+ * Chromium asks for `clipboard-sanitized-write` before every `navigator.clipboard.writeText`).
+ * Everything else, and any request from another origin, is denied.
+ */
+export const GRANTED_PERMISSIONS: readonly string[] = ['clipboard-sanitized-write'];
+
+/** Whether `permission`, asked by the page at `requester` (an origin or a URL), is granted. */
+export function isPermissionGranted(permission: string, requester: string | undefined): boolean {
+  return GRANTED_PERMISSIONS.includes(permission) && requester !== undefined && isAppUrl(requester);
+}
+
 /** True for a link the system browser may open: http or https with a host, nothing else. */
 export function isAllowedExternal(url: string): boolean {
   const u = parse(url);

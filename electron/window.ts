@@ -1,10 +1,11 @@
 /**
  * The app's one window and the guards every web contents gets: it loads only `app://curator/`,
  * cannot navigate or be redirected anywhere else, opens no new windows (http and https links go to
- * the system browser instead), attaches no webviews, and is granted no permission.
+ * the system browser instead), attaches no webviews, and is granted no permission but the
+ * clipboard write of its Copy buttons.
  */
 import { BrowserWindow, shell, type Session, type WebContents } from 'electron';
-import { APP_INDEX_URL, isAllowedExternal, isAppUrl, windowWebPreferences } from './security.js';
+import { APP_INDEX_URL, isAllowedExternal, isAppUrl, isPermissionGranted, windowWebPreferences } from './security.js';
 
 /** Creates the main window and loads the app; it shows when its first paint is ready. */
 export function createMainWindow(preload: string, icon: string | undefined): BrowserWindow {
@@ -20,7 +21,15 @@ export function createMainWindow(preload: string, icon: string | undefined): Bro
     webPreferences: windowWebPreferences(preload),
   });
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(APP_INDEX_URL);
+  // A page that fails to load never becomes ready to show; the window must still appear.
+  win.webContents.on('did-fail-load', (_event, code, description, url, isMainFrame) => {
+    // -3 is ERR_ABORTED: a navigation replaced or refused (will-navigate), not a failed page.
+    if (!isMainFrame || code === -3) return;
+    process.stderr.write(`curator desktop: ${url} did not load: ${description} (${code})\n`);
+    if (!win.isDestroyed() && !win.isVisible()) win.show();
+  });
+  // The failure itself is reported by did-fail-load above.
+  win.loadURL(APP_INDEX_URL).catch(() => undefined);
   return win;
 }
 
@@ -39,10 +48,10 @@ export function guardContents(contents: WebContents): void {
   });
 }
 
-/** Denies every permission request and check (camera, notifications, geolocation, …). */
+/** Denies every permission request and check (camera, notifications, geolocation, …) but those of `isPermissionGranted`. */
 export function denyPermissions(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(isPermissionGranted(permission, details.requestingUrl)));
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionGranted(permission, requestingOrigin));
 }
 
 /** Shows and focuses a window, restoring it when minimised. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { refuseSender, type FrameLike, type SenderEventLike } from '../../../electron/sender.js';
+import { refuseSender, senderUrl, type FrameLike, type SenderEventLike } from '../../../electron/sender.js';
 
 const WINDOW = 7;
 
@@ -43,5 +43,15 @@ describe('IPC sender check', () => {
     expect(refuseSender(event(null), WINDOW)).toMatch(/gone/);
     expect(refuseSender(event(app, 99), WINDOW)).toMatch(/window/);
     expect(refuseSender(event(app), null)).toMatch(/window/);
+  });
+
+  it('reads a frame whose getters throw (disposed) as gone, for the check and the log line', () => {
+    const disposed = (): never => {
+      throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+    };
+    const frame = Object.defineProperties({}, { url: { get: disposed }, origin: { get: disposed }, parent: { get: disposed }, top: { get: disposed } }) as FrameLike;
+    expect(refuseSender(event(frame), WINDOW)).toMatch(/gone/);
+    expect(senderUrl(event(frame))).toBe('a closed frame');
+    expect(senderUrl(event(app))).toBe('app://curator/index.html#/history');
   });
 });

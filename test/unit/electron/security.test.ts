@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newNonce, serveAppRequest } from '../../../electron/app-files.js';
-import { APP_INDEX_URL, buildCsp, injectNonce, isAllowedExternal, isAppUrl, windowWebPreferences } from '../../../electron/security.js';
+import { APP_INDEX_URL, buildCsp, injectNonce, isAllowedExternal, isAppUrl, isPermissionGranted, windowWebPreferences } from '../../../electron/security.js';
 
 const ELECTRON_DIR = path.resolve(import.meta.dirname, '../../../electron');
 
@@ -139,5 +139,14 @@ describe('URLs', () => {
     expect(isAllowedExternal('https://docs.nvidia.com/nemo/curator/')).toBe(true);
     expect(isAllowedExternal('http://localhost:8080/x')).toBe(true);
     for (const u of ['file:///etc/passwd', 'javascript:alert(1)', 'app://curator/', 'smb://host/share', 'ms-settings:', 'https://user:pw@example.com/', 'mailto:a@b.c', '']) expect(isAllowedExternal(u), u).toBe(false);
+  });
+});
+
+describe('permissions', () => {
+  it('grants the app page the clipboard write of its Copy buttons, and nothing else', () => {
+    expect(isPermissionGranted('clipboard-sanitized-write', 'app://curator')).toBe(true);
+    expect(isPermissionGranted('clipboard-sanitized-write', 'app://curator/index.html#/runs/1')).toBe(true);
+    for (const p of ['clipboard-read', 'media', 'notifications', 'geolocation', 'openExternal', 'fileSystem']) expect(isPermissionGranted(p, 'app://curator'), p).toBe(false);
+    for (const origin of ['https://example.com', 'app://other', 'file://', undefined]) expect(isPermissionGranted('clipboard-sanitized-write', origin), String(origin)).toBe(false);
   });
 });

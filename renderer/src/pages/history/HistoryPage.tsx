@@ -116,7 +116,7 @@ export default function HistoryPage() {
               <Text size="sm" c="dimmed">
                 {total ? `Runs ${formatCount(first)}–${formatCount(last)} of ${formatCount(total)}` : ''}
               </Text>
-              {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': c === 'previous' ? 'Previous page' : c === 'next' ? 'Next page' : c })} getItemProps={(p) => ({ 'aria-label': `Page ${p}` })} />}
+              {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': c === 'previous' ? 'Previous page' : c === 'next' ? 'Next page' : c === 'first' ? 'First page' : 'Last page' })} getItemProps={(p) => ({ 'aria-label': `Page ${p}` })} />}
             </Group>
           </>
         )}

@@ -37,7 +37,7 @@ export function OutputsTab({ runId }: { runId: string }) {
         <Text size="xs" c="dimmed">
           {d.clipped ? 'Long values are clipped; open a row to see the document.' : ''}
         </Text>
-        {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} getItemProps={(p) => ({ 'aria-label': `Outputs page ${p}` })} />}
+        {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': c === 'previous' ? 'Previous outputs page' : c === 'next' ? 'Next outputs page' : c === 'first' ? 'First outputs page' : 'Last outputs page' })} getItemProps={(p) => ({ 'aria-label': `Outputs page ${p}` })} />}
       </Group>
     </Stack>
   );

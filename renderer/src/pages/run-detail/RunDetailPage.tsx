@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { apiErrorOf, useCurator } from '../../api';
 import { formatTime } from '../../components/formatters';
+import { backendTitle } from '../history/RunsTable';
 import { StatusText } from '../../components/StatusText';
 import { useRerun } from '../history/use-rerun';
 import { ChartsTab } from './ChartsTab';
@@ -21,7 +22,7 @@ function CompareSelect({ runId, value, onChange }: { runId: string; value: strin
   const api = useCurator();
   const runs = useQuery({ queryKey: ['runs', 'compare-choices'], queryFn: () => api.listRuns({ sort: 'started_at', order: 'desc', limit: 200 }) });
   const others = (runs.data?.runs ?? []).filter((r) => r.run_id !== runId && r.status !== 'queued' && r.status !== 'running');
-  const data = [{ value: '', label: 'No comparison' }, ...others.map((r) => ({ value: r.run_id, label: `${r.name} · ${r.backend} · ${formatTime(r.started_at ?? r.created_at)} · ${r.status}` }))];
+  const data = [{ value: '', label: 'No comparison' }, ...others.map((r) => ({ value: r.run_id, label: `${r.name} · ${backendTitle(r.backend)} · ${formatTime(r.started_at ?? r.created_at)} · ${r.status}` }))];
   if (value && !others.some((r) => r.run_id === value)) data.push({ value, label: value });
   return <NativeSelect label="Compare with" data={data} value={value} onChange={(e) => onChange(e.currentTarget.value)} w={360} />;
 }
