@@ -29,6 +29,8 @@ export class RunRenderer {
         if (this.bars) this.updateBars(e.stages, e.t);
         break;
       case 'log':
+        // The run's own closing error line is printed once, by the command, after the run.
+        if (e.source === 'run') break;
         if (e.source === 'status') {
           if (!this.tty) this.sink.out(e.message);
         } else if (e.level === 'warn' || e.level === 'error') this.line(`${e.level}: [${e.source}] ${e.message}`);

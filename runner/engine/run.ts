@@ -366,6 +366,8 @@ export abstract class EngineRun {
     // The final state always reaches listeners, however short the run was.
     if (this.allocator) this.emitStatus();
     if (status === 'succeeded') this.logStatus();
+    // The log tells the whole story on its own: a failed run ends with its error.
+    if (error) this.log('error', 'run', `failed${error.stage ? ` in stage ${error.stage}` : ''}${error.task_id ? ` at task ${error.task_id}` : ''}: ${error.message}`);
     const summary: RunSummary = {
       run_id: this.runId,
       status,

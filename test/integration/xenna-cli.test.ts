@@ -71,6 +71,17 @@ describe('curator run on the xenna backend', () => {
     expect(s.error.task_id).toMatch(/^0_[0-9a-f]{12}_0$/);
     expect(s.error.message).toContain('planned failure');
     expect(r.stderr).toContain('stage "busy"');
+    // The recorded log ends with the error, so the log alone tells what happened; the terminal shows it once.
+    const { HistoryStore } = await import('../../dist/runner/history/store.js');
+    const store = HistoryStore.open({ home: process.env.CURATOR_HOME as string });
+    try {
+      const run = s as unknown as { run_id: string };
+      const errors = store.logs(run.run_id, { level: ['error'] }).lines;
+      expect(errors.at(-1)).toMatchObject({ source: 'run', message: expect.stringMatching(/^failed in stage busy at task 0_.*planned failure/) });
+    } finally {
+      store.close();
+    }
+    expect(r.stderr.split('planned failure').length - 1).toBe(1);
   });
 
   it('drops and counts failing batches with ignore_failures and keeps the rest', async () => {

@@ -61,8 +61,8 @@ export function LogView({ lines, height = 360, empty = 'No log lines' }: { lines
               <Table.Td w={80} c="dimmed" style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
                 {timeOf(l.t)}
               </Table.Td>
-              <Table.Td w={60} style={{ verticalAlign: 'top' }}>
-                <Badge size="xs" variant="light" color={LEVEL_COLOR[l.level] ?? 'gray'}>
+              <Table.Td w={72} style={{ verticalAlign: 'top' }}>
+                <Badge size="xs" variant="light" styles={{ label: { overflow: 'visible' } }} color={LEVEL_COLOR[l.level] ?? 'gray'}>
                   {l.level}
                 </Badge>
               </Table.Td>

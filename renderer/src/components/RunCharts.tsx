@@ -4,12 +4,13 @@ import type { ChartData } from './chart-data';
 import { formatBytes, formatPercent, formatRate } from './formatters';
 import { TimeChart } from './TimeChart';
 
-export function RunCharts({ data }: { data: ChartData }) {
+/** `emptyText`: what a chart without points says (see TimeChart). */
+export function RunCharts({ data, emptyText }: { data: ChartData; emptyText?: string }) {
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-      <TimeChart label="Throughput over time" x={data.throughput.x} series={data.throughput.series} format={formatRate} />
-      <TimeChart label="CPU use" x={data.cpu.x} series={[{ label: 'CPU', values: data.cpu.values }]} format={formatPercent} yRange={[0, 100]} />
-      <TimeChart label="Memory use" x={data.memory.x} series={[{ label: 'Memory in use', values: data.memory.values }]} format={formatBytes} />
+      <TimeChart emptyText={emptyText} label="Throughput over time" x={data.throughput.x} series={data.throughput.series} format={formatRate} />
+      <TimeChart emptyText={emptyText} label="CPU use" x={data.cpu.x} series={[{ label: 'CPU', values: data.cpu.values }]} format={formatPercent} yRange={[0, 100]} />
+      <TimeChart emptyText={emptyText} label="Memory use" x={data.memory.x} series={[{ label: 'Memory in use', values: data.memory.values }]} format={formatBytes} />
       {data.gpus.map((g) => (
         <TimeChart
           key={g.index}

@@ -13,7 +13,8 @@ export interface StageTableRow {
   rate: number | null;
 }
 
-export function StageTable({ rows }: { rows: StageTableRow[] }) {
+/** `ended`: the run is over, so a stage that is not done was stopped (by a failure or a cancel), not waiting. */
+export function StageTable({ rows, ended = false }: { rows: StageTableRow[]; ended?: boolean }) {
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped captionSide="top">
@@ -59,6 +60,10 @@ export function StageTable({ rows }: { rows: StageTableRow[] }) {
                 {r.done ? (
                   <Badge size="sm" tt="none" color="green" variant="light">
                     Done
+                  </Badge>
+                ) : ended ? (
+                  <Badge size="sm" tt="none" color="red" variant="light">
+                    Stopped
                   </Badge>
                 ) : r.workers.busy > 0 ? (
                   <Badge size="sm" tt="none" color="blue" variant="light">

@@ -22,6 +22,8 @@ export interface TimeChartProps {
   /** Fixed y range, e.g. [0, 100] for percentages. */
   yRange?: [number, number];
   height?: number;
+  /** What an empty chart says: "No data yet" while a run goes, something else once it has ended. */
+  emptyText?: string;
 }
 
 const COLORS = ['#228be6', '#40c057', '#fab005', '#fa5252', '#7950f2', '#15aabf', '#fd7e14', '#e64980', '#82c91e', '#868e96'];
@@ -31,7 +33,7 @@ function cannotDraw(): boolean {
   return typeof navigator !== 'undefined' && /jsdom/i.test(navigator.userAgent);
 }
 
-export function TimeChart({ label, x, series, format = (v) => (v === null ? '—' : String(v)), yRange, height = 180 }: TimeChartProps) {
+export function TimeChart({ label, x, series, format = (v) => (v === null ? '—' : String(v)), yRange, height = 180, emptyText = 'No data yet' }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const scheme = useComputedColorScheme('light');
@@ -82,7 +84,7 @@ export function TimeChart({ label, x, series, format = (v) => (v === null ? '—
       <div ref={box} role="img" aria-label={label} style={{ minHeight: height }} />
       {x.length === 0 && (
         <Text size="xs" c="dimmed">
-          No data yet
+          {emptyText}
         </Text>
       )}
       <VisuallyHidden>

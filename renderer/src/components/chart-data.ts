@@ -60,7 +60,11 @@ function throughputOf(points: readonly RunPoint[]): ChartData['throughput'] {
 
 /** Builds every chart's series from a run's points (in time order). */
 export function chartDataOf(points: readonly RunPoint[]): ChartData {
-  const machine = points.filter((p) => p.cpu_pct !== undefined || p.memory_used_bytes !== undefined || p.gpus !== undefined);
+  // Samples from two sources (the run's own and the view's polls) may arrive out of order; the charts need time order.
+  const machine = points
+    // A recorded point without a sample (null CPU and memory, no GPUs) is no machine point.
+    .filter((p) => (p.cpu_pct ?? null) !== null || (p.memory_used_bytes ?? null) !== null || (p.gpus?.length ?? 0) > 0)
+    .sort((a, b) => a.elapsed_s - b.elapsed_s);
   const x = machine.map((p) => Math.round(p.elapsed_s * 10) / 10);
   const gpuIndexes: number[] = [];
   for (const p of machine) for (const g of p.gpus ?? []) if (!gpuIndexes.includes(g.index)) gpuIndexes.push(g.index);
@@ -75,4 +79,17 @@ export function chartDataOf(points: readonly RunPoint[]): ChartData {
       memoryMb: machine.map((p) => p.gpus?.find((g) => g.index === index)?.memory_used_mb ?? null),
     })),
   };
+}
+
+/** Points on a chart set: machine samples plus throughput intervals. */
+function pointCount(d: ChartData): number {
+  return d.cpu.x.length + d.throughput.x.length;
+}
+
+/**
+ * The fuller of the live charts and the recorded ones: a view opened after the run ended saw none
+ * of its samples live, while one that watched a short run polled more than the history keeps.
+ */
+export function fullerCharts(live: ChartData, recorded: ChartData | null): ChartData {
+  return recorded && pointCount(recorded) > pointCount(live) ? recorded : live;
 }

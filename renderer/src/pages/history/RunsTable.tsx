@@ -37,6 +37,23 @@ function SortHeader({ label, column, sort, order, onSort }: { label: string; col
   );
 }
 
+/** Short cells stay on one line; the name takes what is left. */
+const NOWRAP = { whiteSpace: 'nowrap' } as const;
+
+/** The start as date over time, two short lines instead of one long one that wraps anyhow. */
+function StartedCell({ when }: { when: string | null }) {
+  const d = when ? new Date(when) : null;
+  if (!d || Number.isNaN(d.getTime())) return <>—</>;
+  return (
+    <>
+      <Text size="sm">{d.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' })}</Text>
+      <Text size="xs" c="dimmed">
+        {d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })}
+      </Text>
+    </>
+  );
+}
+
 export function RunsTable({ runs, sort, order, onSort, onRerun, onDelete, rerunning }: Props) {
   const head = { sort, order, onSort };
   return (
@@ -80,8 +97,10 @@ export function RunsTable({ runs, sort, order, onSort, onRerun, onDelete, rerunn
                   </Text>
                 )}
               </Table.Td>
-              <Table.Td>{formatTime(r.started_at ?? r.created_at)}</Table.Td>
-              <Table.Td>{formatDuration(r.duration_s)}</Table.Td>
+              <Table.Td style={NOWRAP} title={formatTime(r.started_at ?? r.created_at)}>
+                <StartedCell when={r.started_at ?? r.created_at} />
+              </Table.Td>
+              <Table.Td style={NOWRAP}>{formatDuration(r.duration_s)}</Table.Td>
               <Table.Td ta="right">{formatCount(r.docs_in)}</Table.Td>
               <Table.Td ta="right">{formatCount(r.docs_out)}</Table.Td>
               <Table.Td>

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { RunDetail } from '../../components/contract-types';
 import { apiErrorOf, useCurator } from '../../api';
-import { chartDataOf } from '../../components/chart-data';
+import { chartDataOf, fullerCharts } from '../../components/chart-data';
 import { formatDuration } from '../../components/formatters';
 import { Funnel, type FunnelRow } from '../../components/Funnel';
 import { levelsFrom, LogLevelSelect, LogView, type LogLevelChoice } from '../../components/LogView';
@@ -13,6 +13,8 @@ import { RunCharts } from '../../components/RunCharts';
 import { StageTable } from '../../components/StageTable';
 import { StatusText } from '../../components/StatusText';
 import { backendTitle } from '../history/RunsTable';
+import { pointOfMetrics } from '../run-detail/ChartsTab';
+import { LogsTab } from '../run-detail/LogsTab';
 import { funnelRows, progressOf, stageRows } from './live-state';
 import { useLiveRun } from './use-live-run';
 
@@ -29,9 +31,10 @@ function detailFunnel(run: RunDetail): FunnelRow[] {
 
 export function LiveRun({ runId }: { runId: string }) {
   const api = useCurator();
-  const live = useLiveRun(runId);
-  const [level, setLevel] = useState<LogLevelChoice>('info');
   const detail = useQuery({ queryKey: ['run', runId], queryFn: () => api.getRun({ run_id: runId }) });
+  const endedBefore = detail.data !== undefined && TERMINAL.includes(detail.data.status);
+  const live = useLiveRun(runId, detail.data !== undefined && !endedBefore);
+  const [level, setLevel] = useState<LogLevelChoice>('info');
   const cancel = useMutation({ mutationFn: () => api.cancelRun({ run_id: runId }) });
 
   // A run that ended before this view subscribed (or in another session) is shown from history.
@@ -43,7 +46,11 @@ export function LiveRun({ runId }: { runId: string }) {
   const progress = progressOf(live);
   const rows = useMemo(() => stageRows(live), [live]);
   const funnel = recorded ? detailFunnel(recorded) : funnelRows(live);
-  const charts = useMemo(() => chartDataOf(live.points), [live.points]);
+  // Once the run has ended, the recorded series fill in what this view did not see (it opened late).
+  const metrics = useQuery({ queryKey: ['run', runId, 'metrics'], queryFn: () => api.runMetrics({ run_id: runId }), enabled: finished });
+  const liveCharts = useMemo(() => chartDataOf(live.points), [live.points]);
+  const recordedCharts = useMemo(() => (metrics.data ? chartDataOf(metrics.data.points.map(pointOfMetrics)) : null), [metrics.data]);
+  const charts = fullerCharts(liveCharts, recordedCharts);
   const shownLevels = levelsFrom(level);
   const logs = live.logs.filter((l) => (shownLevels as string[]).includes(l.level));
   const duration = live.summary?.duration_s ?? recorded?.duration_s ?? live.elapsedS;
@@ -125,7 +132,7 @@ export function LiveRun({ runId }: { runId: string }) {
 
       {rows.length > 0 && (
         <Paper withBorder p="md" radius="md">
-          <StageTable rows={rows} />
+          <StageTable rows={rows} ended={finished} />
         </Paper>
       )}
 
@@ -135,9 +142,16 @@ export function LiveRun({ runId }: { runId: string }) {
         </Paper>
       </SimpleGrid>
 
-      {!recorded && <RunCharts data={charts} />}
+      <RunCharts data={charts} {...(finished ? { emptyText: 'The run ended before this was measured' } : {})} />
 
-      {!recorded && (
+      {finished && live.logs.length === 0 ? (
+        <Paper withBorder p="md" radius="md">
+          <Title order={4} mb="sm">
+            Log
+          </Title>
+          <LogsTab runId={runId} />
+        </Paper>
+      ) : (
         <Paper withBorder p="md" radius="md">
           <Group justify="space-between" mb="sm" align="flex-end">
             <Title order={4}>Log</Title>

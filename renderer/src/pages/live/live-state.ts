@@ -111,6 +111,8 @@ export function liveReducer(state: LiveState, event: CuratorEvent): LiveState {
       };
     }
     case 'hardware_sample': {
+      // Machine use before the run started or after it ended (the view polls too) is not the run's.
+      if (s.startedAt === null || s.summary) return s;
       const elapsed = elapsedAt(s, event.sample.t);
       const point: RunPoint = { elapsed_s: elapsed, cpu_pct: event.sample.cpu_pct, memory_used_bytes: event.sample.memory_used_bytes, gpus: event.sample.gpus };
       return { ...s, points: bounded(s.points, point, MAX_POINTS), memoryTotalBytes: event.sample.memory_total_bytes };
@@ -149,10 +151,18 @@ export function progressOf(state: LiveState): { done: number; total: number; fra
   return { done, total, fraction: total ? done / total : 0 };
 }
 
-/** Items out per second of each stage over the last interval between two status points. */
+/**
+ * Items out per second of each stage: over the last interval between two status points while the
+ * run goes on, and averaged over the whole run once it has ended (the last interval is then mostly idle).
+ */
 export function stageRates(state: LiveState): Map<string, number | null> {
-  const withStages = state.points.filter((p) => p.stages);
   const rates = new Map<string, number | null>();
+  if (state.summary) {
+    const d = state.summary.duration_s;
+    for (const st of state.summary.stages) rates.set(st.name, d > 0 ? st.items_out / d : null);
+    return rates;
+  }
+  const withStages = state.points.filter((p) => p.stages);
   const cur = withStages.at(-1);
   const prev = withStages.at(-2);
   for (const st of state.stages) {

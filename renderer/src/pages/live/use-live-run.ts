@@ -6,8 +6,14 @@ import { applyEvents, initialLiveState, type LiveState } from './live-state';
 
 /** How often buffered events are applied (events can arrive hundreds a second). */
 const FLUSH_MS = 200;
+/**
+ * How often the view samples the machine itself while the run is going: the run's own samples
+ * come every 2 s, which leaves a short run's CPU and memory charts with a point or none.
+ */
+const POLL_MS = 1000;
 
-export function useLiveRun(runId: string): LiveState {
+/** The live state of a run; `pollHardware` adds machine samples of the view's own while it is true and the run has not ended. */
+export function useLiveRun(runId: string, pollHardware = false): LiveState {
   const api = useCurator();
   const [state, setState] = useState<LiveState>(() => initialLiveState(runId));
   const buffer = useRef<CuratorEvent[]>([]);
@@ -32,6 +38,26 @@ export function useLiveRun(runId: string): LiveState {
       unsubscribe();
     };
   }, [api, runId]);
+
+  const ended = state.summary !== null;
+  useEffect(() => {
+    if (!pollHardware || ended) return;
+    let stopped = false;
+    const poll = () =>
+      api.hardwareSample().then(
+        (sample) => {
+          if (!stopped) buffer.current.push({ type: 'hardware_sample', run_id: runId, t: sample.t, sample });
+        },
+        // A failed sample leaves a gap; the run's own samples still arrive.
+        () => undefined,
+      );
+    void poll();
+    const timer = setInterval(() => void poll(), POLL_MS);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [api, runId, pollHardware, ended]);
 
   return state;
 }

@@ -31,7 +31,7 @@ export function ChartsTab({ runId }: { runId: string }) {
           This run was too short to record much of a time series.
         </Text>
       )}
-      <RunCharts data={data} />
+      <RunCharts data={data} emptyText="Not measured in this run" />
     </>
   );
 }

@@ -34,7 +34,7 @@ export function LogsTab({ runId }: { runId: string }) {
       </Group>
       {logs.isError && <Alert color="red">{apiErrorOf(logs.error).message}</Alert>}
       {logs.data && <LogView lines={logs.data.lines} height={520} empty="No log lines at this level" />}
-      {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} getItemProps={(p) => ({ 'aria-label': `Log page ${p}` })} />}
+      {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} getControlProps={(c) => ({ 'aria-label': `${c[0]?.toUpperCase() ?? ''}${c.slice(1)} log page` })} getItemProps={(p) => ({ 'aria-label': `Log page ${p}` })} />}
     </Stack>
   );
 }

@@ -98,7 +98,12 @@ describe('live run state over a real run’s events', () => {
     const summed = (reader?.values ?? []).reduce<number>((n, v, i) => n + (v ?? 0) * ((statusPoints[i + 1]?.elapsed_s ?? 0) - (statusPoints[i]?.elapsed_s ?? 0)), 0);
     expect(Math.round(summed + readAt(0))).toBe(138);
     expect(readAt(statusPoints.length - 1)).toBe(138);
-    for (const [, rate] of stageRates(s)) expect(rate === null || rate >= 0).toBe(true);
+    // Once the run has ended, a stage's rate is its average over the run, not the idle last interval.
+    const summary = s.summary;
+    expect(summary).not.toBeNull();
+    for (const st of summary?.stages ?? []) expect(stageRates(s).get(st.name)).toBeCloseTo(st.items_out / (summary?.duration_s ?? 1), 6);
+    const running = applyEvents(initialLiveState(runId), events.filter((e) => e.type !== 'run_finished'));
+    for (const [, rate] of stageRates(running)) expect(rate === null || rate >= 0).toBe(true);
 
     const samples = events.filter((e) => e.type === 'hardware_sample');
     expect(samples.length).toBeGreaterThan(0);
