@@ -19,6 +19,8 @@ export interface TimeChartProps {
   series: ChartSeries[];
   /** How the y values read ("12/s", "40%", "1.2 GiB"). */
   format?: (v: number | null) => string;
+  /** The top of the y axis while every value is 0 (e.g. 1 GiB for memory, so the ticks read in whole units). */
+  zeroMax?: number;
   /** Fixed y range, e.g. [0, 100] for percentages. */
   yRange?: [number, number];
   height?: number;
@@ -33,7 +35,7 @@ function cannotDraw(): boolean {
   return typeof navigator !== 'undefined' && /jsdom/i.test(navigator.userAgent);
 }
 
-export function TimeChart({ label, x, series, format = (v) => (v === null ? '—' : String(v)), yRange, height = 180, emptyText = 'No data yet' }: TimeChartProps) {
+export function TimeChart({ label, x, series, format = (v) => (v === null ? '—' : String(v)), yRange, zeroMax = 1, height = 180, emptyText = 'No data yet' }: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const scheme = useComputedColorScheme('light');
@@ -53,7 +55,7 @@ export function TimeChart({ label, x, series, format = (v) => (v === null ? '—
       height,
       legend: { show: series.length > 1, live: false },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: false }, y: yRange ? { range: yRange } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] } },
+      scales: { x: { time: false }, y: yRange ? { range: yRange } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : zeroMax] } },
       axes: [
         { ...axis, values: (_u, ticks) => ticks.map((t) => `${t}s`) },
         { ...axis, size: 84, values: (_u, ticks) => ticks.map((t) => formatRef.current(t)) },
