@@ -102,7 +102,7 @@ describe('electron-builder.yml', () => {
       for (const f of ['node_modules/yaml/dist/doc/Document.js', 'node_modules/hyparquet/src/index.js', 'node_modules/hyparquet-writer/src/index.js', 'node_modules/better-sqlite3/build/Release/better_sqlite3.node', 'node_modules/fasttext.wasm.js/dist/models/language-identification/assets/lid.176.ftz']) {
         expect(packsDep(f), f).toBe(true);
       }
-      for (const f of ['node_modules/better-sqlite3/deps/sqlite3/sqlite3.c', 'node_modules/piscina/test/fixtures/eval.js', 'node_modules/zod/src/index.ts', 'node_modules/yaml/README.md']) expect(packsDep(f), f).toBe(false);
+      for (const f of ['node_modules/better-sqlite3/deps/sqlite3/sqlite3.c', 'node_modules/piscina/test/fixtures/eval.js', 'node_modules/zod/src/index.ts', 'node_modules/yaml/README.md', 'node_modules/some-native/prebuilds/win32-x64/some.node', 'node_modules/some-native/prebuilds/darwin-arm64/some.node']) expect(packsDep(f), f).toBe(false);
     });
 
     it('unpacks package.json (module type), worker code, dependencies and the bundled resources', () => {
