@@ -143,6 +143,28 @@ export function isFinished(state: LiveState): boolean {
   return state.summary !== null;
 }
 
+/** Epoch milliseconds of a log line's time (live lines carry numbers, recorded ones ISO strings). */
+function timeMs(t: string | number): number {
+  return typeof t === 'number' ? t : Date.parse(t);
+}
+
+/**
+ * Puts the recorded log lines from before the view subscribed (`before`, epoch ms) in front of the
+ * live ones: a run opened while it goes on shows its whole log, not only what came after. Lines
+ * already shown are not repeated, and the log stays bounded.
+ */
+export function withEarlierLogs(s: LiveState, recorded: LogViewLine[], before: number): LiveState {
+  const key = (l: LogViewLine) => `${timeMs(l.t)}|${l.source}|${l.message}`;
+  const first = s.logs[0];
+  const cut = Math.min(before, first ? timeMs(first.t) : Infinity);
+  const seen = new Set(s.logs.map(key));
+  const earlier = recorded.filter((l) => timeMs(l.t) < cut && !seen.has(key(l)));
+  if (earlier.length === 0) return s;
+  const logs = [...earlier, ...s.logs];
+  const over = Math.max(0, logs.length - MAX_LOG_LINES);
+  return { ...s, logs: over ? logs.slice(over) : logs, logsDropped: s.logsDropped + over };
+}
+
 /** Overall progress 0–1: stages finished out of all stages (1 once the run has ended). */
 export function progressOf(state: LiveState): { done: number; total: number; fraction: number } {
   const total = state.stages.length || state.plan.length;

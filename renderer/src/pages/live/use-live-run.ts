@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CuratorEvent } from '../../components/contract-types';
 import { useCurator } from '../../api';
-import { applyEvents, initialLiveState, type LiveState } from './live-state';
+import { applyEvents, initialLiveState, MAX_LOG_LINES, withEarlierLogs, type LiveState } from './live-state';
 
 /** How often buffered events are applied (events can arrive hundreds a second). */
 const FLUSH_MS = 200;
@@ -33,7 +33,21 @@ export function useLiveRun(runId: string, pollHardware = false): LiveState {
       if (e.type === 'run_finished') flush();
     });
     const timer = setInterval(flush, FLUSH_MS);
+    // The replay has no log lines: fetch what the run logged before this view opened.
+    const subscribedAt = Date.now();
+    let stopped = false;
+    Promise.resolve()
+      .then(() => api.runLogs({ run_id: runId, limit: 1 }))
+      .then((head) => api.runLogs({ run_id: runId, offset: Math.max(0, head.total - MAX_LOG_LINES), limit: MAX_LOG_LINES }))
+      .then(
+        (page) => {
+          if (!stopped) setState((s) => withEarlierLogs(s, page.lines, subscribedAt));
+        },
+        // A queued run has no log yet; the live lines still arrive.
+        () => undefined,
+      );
     return () => {
+      stopped = true;
       clearInterval(timer);
       unsubscribe();
     };

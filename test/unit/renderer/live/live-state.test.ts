@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CuratorEvent } from '../../../../runner/service/contract.js';
 import { createCuratorService, type CuratorService } from '../../../../runner/service/service.js';
-import { applyEvents, funnelRows, initialLiveState, liveReducer, MAX_LOG_LINES, progressOf, stageRates, stageRows } from '../../../../renderer/src/pages/live/live-state';
+import { applyEvents, funnelRows, initialLiveState, liveReducer, MAX_LOG_LINES, progressOf, stageRates, stageRows, withEarlierLogs } from '../../../../renderer/src/pages/live/live-state';
 import { chartDataOf } from '../../../../renderer/src/components/chart-data';
 import { MemoryHistory } from '../../runner/service/memory-history.js';
 import { builtWorkers, ROOT, tempDir } from '../../runner/service/helpers.js';
@@ -123,6 +123,19 @@ describe('live run state over a real run’s events', () => {
     for (let i = 0; i < MAX_LOG_LINES + 10; i++) many = liveReducer(many, log);
     expect(many.logs.length).toBe(MAX_LOG_LINES);
     expect(many.logsDropped).toBe(s.logs.length + 10);
+  });
+
+  it('puts the log recorded before the view opened in front of the live lines, without repeats', () => {
+    const logs = events.filter((e): e is Extract<CuratorEvent, { type: 'log' }> => e.type === 'log');
+    expect(logs.length).toBeGreaterThan(3);
+    const half = Math.floor(logs.length / 2);
+    const opened = (logs[half] as { t: number }).t;
+    // The view subscribed at `opened`: it saw every event from then on; the history recorded every line (ISO times).
+    const live = applyEvents(initialLiveState(runId), events.filter((e) => e.type !== 'log' || e.t >= opened));
+    const recorded = logs.map((l) => ({ t: new Date(l.t).toISOString(), level: l.level, source: l.source, message: l.message }));
+    const merged = withEarlierLogs(live, recorded, opened);
+    expect(merged.logs.map((l) => l.message)).toEqual(logs.map((l) => l.message));
+    expect(withEarlierLogs(merged, recorded, opened)).toBe(merged);
   });
 
   it('shows a finished run at once when the replay is only its end', () => {
