@@ -1,5 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-write.js';
 import type { DocumentRecord } from '../pipeline/tasks.js';
 import type { RemovedDocument } from '../pipeline/stage.js';
 
@@ -75,12 +75,6 @@ function safeName(s: string): string {
  */
 export async function writeRemovedFile(folder: string, stage: string, taskId: string, removed: RemovedDocument[]): Promise<string | null> {
   if (!removed.length) return null;
-  await mkdir(folder, { recursive: true });
-  const name = `${safeName(stage)}-${safeName(taskId)}.jsonl`;
-  const final = join(folder, name);
-  const tmp = join(folder, `.${name}.${process.pid}.tmp`);
   const lines = removed.map((r) => JSON.stringify({ ...r.doc, _curator_removed: { stage, reason: r.reason, ...(r.detail ?? {}) } }));
-  await writeFile(tmp, `${lines.join('\n')}\n`);
-  await rename(tmp, final);
-  return final;
+  return writeFileAtomically(join(folder, `${safeName(stage)}-${safeName(taskId)}.jsonl`), `${lines.join('\n')}\n`);
 }

@@ -4,7 +4,7 @@
  * itself, so a chosen one is recorded in `location.json` in the default app-data folder and used
  * from the next start on (`resolveCuratorHome`); CURATOR_HOME still wins over both.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { chosenDataDir, curatorHome, defaultCuratorHome, LOCATION_FILE } from '../history/paths.js';
@@ -12,6 +12,7 @@ import { chosenDataDir, curatorHome, defaultCuratorHome, LOCATION_FILE } from '.
 export { LOCATION_FILE };
 import type { AppSettings, UpdateSettingsRequest } from './contract.js';
 import { CuratorApiError } from './errors.js';
+import { writeFileAtomicallySync } from '../engine/atomic-write.js';
 
 /** The settings file inside the data folder. */
 export const SETTINGS_FILE = 'settings.json';
@@ -47,19 +48,6 @@ export function readLocation(file: string | null): string | null {
  */
 export function resolveCuratorHome(env: NodeJS.ProcessEnv = process.env): string {
   return curatorHome(env);
-}
-
-/** Writes a file atomically: a temporary file in the same folder, then a rename over the old one. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e: unknown) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** What the settings store needs. */
@@ -124,12 +112,12 @@ export class SettingsStore {
     if (req.gpu_allow_list !== undefined) next.gpu_allow_list = req.gpu_allow_list;
     if (req.output_dir !== undefined) next.output_dir = path.resolve(req.output_dir);
     if (req.max_concurrent_runs !== undefined || req.gpu_allow_list !== undefined || req.output_dir !== undefined) {
-      writeFileAtomic(this.file, `${JSON.stringify(next, null, 2)}\n`);
+      writeFileAtomicallySync(this.file, `${JSON.stringify(next, null, 2)}\n`);
       this.stored = next;
       if (req.max_concurrent_runs !== undefined) this.override = undefined;
     }
     if (req.data_dir !== undefined && this.opts.locationFile) {
-      writeFileAtomic(this.opts.locationFile, `${JSON.stringify({ data_dir: path.resolve(req.data_dir) }, null, 2)}\n`);
+      writeFileAtomicallySync(this.opts.locationFile, `${JSON.stringify({ data_dir: path.resolve(req.data_dir) }, null, 2)}\n`);
     }
     return this.get();
   }

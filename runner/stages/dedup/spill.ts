@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import { writeFileAtomically } from '../../engine/atomic-write.js';
 import type { DocumentRecord } from '../../pipeline/tasks.js';
 
 /**
@@ -23,12 +24,7 @@ function fileName(taskId: string): string {
 
 /** Writes one task's documents; returns the file's path. */
 export async function writeSpill(dir: string, taskId: string, docs: readonly DocumentRecord[]): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, fileName(taskId));
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, serialize(docs));
-  await rename(tmp, file);
-  return file;
+  return writeFileAtomically(join(dir, fileName(taskId)), serialize(docs));
 }
 
 /** Reads a spill file back; an error naming the file when it is missing (for example after the temp folder was cleaned). */

@@ -7,7 +7,8 @@ import type { DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { definedOnly } from './file-partitioning.js';
 import { FolderWriter } from './folder-writer.js';
-import { checkOutputFolder, writeAtomically, writerModeParam } from './output-folder.js';
+import { writeAtomically } from '../../engine/atomic-write.js';
+import { checkOutputFolder, writerModeParam } from './output-folder.js';
 import { outputRecord, writerFieldsParam } from './record-fields.js';
 
 export { outputFileName } from './output-folder.js';
@@ -42,7 +43,7 @@ function* jsonLines(records: readonly DocumentRecord[], fields: readonly string[
  * file that looks whole. `_curator_` fields are dropped unless `fields` names them.
  */
 export async function writeJsonlAtomic(_file: string, dir: string, name: string, records: readonly DocumentRecord[], fields?: readonly string[]): Promise<string> {
-  return writeAtomically(dir, name, (tmp) => pipeline(Readable.from(jsonLines(records, fields)), createWriteStream(tmp, { flags: 'wx', encoding: 'utf8', flush: true })));
+  return writeAtomically(join(dir, name), (tmp) => pipeline(Readable.from(jsonLines(records, fields)), createWriteStream(tmp, { flags: 'wx', encoding: 'utf8', flush: true })));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 
@@ -77,22 +77,4 @@ export async function checkOutputFolder(stage: string, dir: string, mode: Writer
   if (info && !info.isDirectory()) return [`${stage}: output path "${dir}" is a file, not a folder; choose another path`];
   if (mode === 'error' && info && (await folderHasEntries(dir))) return [writerFolderProblem(stage, dir)];
   return [];
-}
-
-/**
- * Writes `file` (named `name` in `dir`) atomically: `write` fills a hidden temporary file in the
- * same folder (readers skip hidden names), which is then renamed into place. A failure removes the
- * temporary file.
- */
-export async function writeAtomically(dir: string, name: string, write: (tmp: string) => Promise<void>): Promise<string> {
-  const file = join(dir, name);
-  const tmp = join(dir, `.${name}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
-  try {
-    await write(tmp);
-    await rename(tmp, file);
-  } catch (err: unknown) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  return file;
 }

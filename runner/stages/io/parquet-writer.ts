@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { open, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { ByteWriter, ParquetWriter as HyparquetWriter, schemaFromColumnData } from 'hyparquet-writer';
@@ -8,7 +9,8 @@ import { estimateBytes, type DocumentRecord } from '../../pipeline/tasks.js';
 import { registerStage } from '../registry.js';
 import { definedOnly } from './file-partitioning.js';
 import { FolderWriter } from './folder-writer.js';
-import { checkOutputFolder, writeAtomically, writerModeParam } from './output-folder.js';
+import { writeAtomically } from '../../engine/atomic-write.js';
+import { checkOutputFolder, writerModeParam } from './output-folder.js';
 import { columnData, fieldNames, planColumns } from './parquet-columns.js';
 import { isInternalField, writerFieldsParam } from './record-fields.js';
 
@@ -124,7 +126,7 @@ export class ParquetWriter extends FolderWriter<ParquetWriterParams> {
 
   protected writeFile(dir: string, name: string, records: readonly DocumentRecord[]): Promise<string> {
     const names = this.opts.fields ?? fieldNames(records, (k) => !isInternalField(k));
-    return writeAtomically(dir, name, (tmp) => writeParquetFile(tmp, records, names, this.opts.compression));
+    return writeAtomically(join(dir, name), (tmp) => writeParquetFile(tmp, records, names, this.opts.compression));
   }
 }
 
