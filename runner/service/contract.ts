@@ -6,7 +6,7 @@
  * the renderer never knows which one it has.
  */
 import type { BackendName, HardwareSample, RunErrorInfo, RunEvent, RunSummary, StageSummary } from '../engine/events.js';
-import type { HardwareInventory } from '../hardware/types.js';
+import type { GpuDevice, HardwareInventory } from '../hardware/types.js';
 import type { LogLevel } from '../pipeline/stage.js';
 import type { ParameterInfo, StageInfo } from '../stages/catalog.js';
 import type {
@@ -25,7 +25,7 @@ import type {
   RunStatus,
 } from '../history/types.js';
 
-export type { BackendName, HardwareInventory, HardwareSample, LogLevel, ParameterInfo, RunErrorInfo, RunEvent, RunSummary, StageInfo, StageSummary };
+export type { BackendName, GpuDevice, HardwareInventory, HardwareSample, LogLevel, ParameterInfo, RunErrorInfo, RunEvent, RunSummary, StageInfo, StageSummary };
 export type { InputFile, LogLine, MetricsPoint, OutputFile, RemovalCount, RemovedSample, RunComparison, RunDetail, RunListItem, RunListQuery, RunSource, RunStart, RunStatus };
 
 // ---------------------------------------------------------------------------------------------

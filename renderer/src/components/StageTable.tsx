@@ -9,8 +9,20 @@ export interface StageTableRow {
   queue: { input: number; output: number };
   items: { in: number; out: number };
   done: boolean;
-  /** Items out per second over the last interval; null before two measurements. */
+  /** Items out per second: over the last interval while running, the run's average once it has ended; null before two measurements. */
   rate: number | null;
+}
+
+const NUMERIC_COLUMNS = ['Workers', 'Queue in', 'Queue out', 'Items in', 'Items out', 'Throughput'] as const;
+
+/** A stage's state as a word on a coloured badge. */
+function StateBadge({ row, ended }: { row: StageTableRow; ended: boolean }) {
+  const [label, color] = row.done ? ['Done', 'green'] : ended ? ['Stopped', 'red'] : row.workers.busy > 0 ? ['Working', 'blue'] : ['Waiting', 'gray'];
+  return (
+    <Badge size="sm" tt="none" color={color} variant="light">
+      {label}
+    </Badge>
+  );
 }
 
 /** `ended`: the run is over, so a stage that is not done was stopped (by a failure or a cancel), not waiting. */
@@ -22,24 +34,11 @@ export function StageTable({ rows, ended = false }: { rows: StageTableRow[]; end
         <Table.Thead>
           <Table.Tr>
             <Table.Th scope="col">Stage</Table.Th>
-            <Table.Th scope="col" ta="right">
-              Workers
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Queue in
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Queue out
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Items in
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Items out
-            </Table.Th>
-            <Table.Th scope="col" ta="right">
-              Throughput
-            </Table.Th>
+            {NUMERIC_COLUMNS.map((c) => (
+              <Table.Th key={c} scope="col" ta="right">
+                {c}
+              </Table.Th>
+            ))}
             <Table.Th scope="col">State</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -57,23 +56,7 @@ export function StageTable({ rows, ended = false }: { rows: StageTableRow[]; end
               <Table.Td ta="right">{formatCount(r.items.out)}</Table.Td>
               <Table.Td ta="right">{formatRate(r.rate)}</Table.Td>
               <Table.Td>
-                {r.done ? (
-                  <Badge size="sm" tt="none" color="green" variant="light">
-                    Done
-                  </Badge>
-                ) : ended ? (
-                  <Badge size="sm" tt="none" color="red" variant="light">
-                    Stopped
-                  </Badge>
-                ) : r.workers.busy > 0 ? (
-                  <Badge size="sm" tt="none" color="blue" variant="light">
-                    Working
-                  </Badge>
-                ) : (
-                  <Badge size="sm" tt="none" color="gray" variant="light">
-                    Waiting
-                  </Badge>
-                )}
+                <StateBadge row={r} ended={ended} />
               </Table.Td>
             </Table.Tr>
           ))}

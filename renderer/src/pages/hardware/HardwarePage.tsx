@@ -1,7 +1,7 @@
 // `/hardware`: the machine runs see — CPUs, memory and GPUs, live use, and which GPUs runs may use.
 import { Alert, Button, Group, Paper, Progress, SimpleGrid, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AppSettings, GpuDevice } from '../../components/contract-types';
+import type { AppSettings, GpuDevice } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 import { formatBytes, formatPercent } from '../../components/formatters';
 import { isAllowed, toggleAllowed } from './gpu-allow';

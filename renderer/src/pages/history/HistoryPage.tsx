@@ -3,7 +3,7 @@ import { Alert, Button, Group, Modal, NativeSelect, Pagination, Paper, Stack, Te
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { RunListItem, RunListQuery } from '../../components/contract-types';
+import type { RunListItem, RunListQuery } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 import { formatCount } from '../../components/formatters';
 import { RunsTable, type SortKey, type SortOrder } from './RunsTable';

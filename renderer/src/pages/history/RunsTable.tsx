@@ -1,7 +1,7 @@
 // The run list: one row per run, sortable column headers, Open / Re-run / Delete per row.
 import { Button, Group, Table, Text, UnstyledButton } from '@mantine/core';
 import { Link } from 'react-router';
-import type { RunListItem, RunListQuery } from '../../components/contract-types';
+import type { RunListItem, RunListQuery } from '../../../../runner/service/contract';
 import { formatCount, formatDuration, formatTime } from '../../components/formatters';
 import { StatusText } from '../../components/StatusText';
 

@@ -3,7 +3,7 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router';
-import type { BackendName, StartRunRequest } from '../../components/contract-types';
+import type { BackendName, StartRunRequest } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 
 export interface Rerun {

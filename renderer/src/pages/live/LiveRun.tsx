@@ -3,7 +3,7 @@ import { Alert, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title }
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { RunDetail } from '../../components/contract-types';
+import type { RunDetail } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 import { chartDataOf, fullerCharts } from '../../components/chart-data';
 import { formatDuration } from '../../components/formatters';

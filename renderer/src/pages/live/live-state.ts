@@ -3,7 +3,7 @@
  * the stage rows, the progress bar, the funnel, the charts and the log show. No effects here, so
  * it is tested with a real run's events.
  */
-import type { CuratorEvent, RunSummary } from '../../components/contract-types';
+import type { CuratorEvent, RunSummary } from '../../../../runner/service/contract';
 import type { RunPoint } from '../../components/chart-data';
 import type { FunnelRow } from '../../components/Funnel';
 import type { LogViewLine } from '../../components/LogView';

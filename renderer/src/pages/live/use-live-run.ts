@@ -1,6 +1,6 @@
 // Subscribes to one run's events and folds them into the live state, a few times a second.
 import { useEffect, useRef, useState } from 'react';
-import type { CuratorEvent } from '../../components/contract-types';
+import type { CuratorEvent } from '../../../../runner/service/contract';
 import { useCurator } from '../../api';
 import { applyEvents, initialLiveState, MAX_LOG_LINES, withEarlierLogs, type LiveState } from './live-state';
 

@@ -1,7 +1,7 @@
 // The recorded metrics of a run as charts.
 import { Alert, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import type { MetricsPoint } from '../../components/contract-types';
+import type { MetricsPoint } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 import { chartDataOf, type GpuPoint, type RunPoint, type StagePoint } from '../../components/chart-data';
 import { RunCharts } from '../../components/RunCharts';

@@ -2,7 +2,7 @@
 import { Alert, Button, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { RunComparison } from '../../components/contract-types';
+import type { RunComparison } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 import { formatCount, formatDuration, formatValue } from '../../components/formatters';
 import { StatusText } from '../../components/StatusText';

@@ -3,7 +3,7 @@
 import { Alert, Button, Group, Paper, SimpleGrid, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { RemovalCount, RemovedSample } from '../../components/contract-types';
+import type { RemovalCount, RemovedSample } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 import { formatCount } from '../../components/formatters';
 import { DetailBadges, DocumentCard } from './DocumentCard';

@@ -1,6 +1,6 @@
 // A recorded run at a glance: outcome, timings, machine, error, and the funnel with removal counts.
 import { Alert, Code, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import type { HardwareInventory, RunDetail } from '../../components/contract-types';
+import type { HardwareInventory, RunDetail } from '../../../../runner/service/contract';
 import { formatBytes, formatCount, formatDuration, formatTime } from '../../components/formatters';
 import { Funnel, type FunnelRow } from '../../components/Funnel';
 import { StatusText } from '../../components/StatusText';

@@ -2,7 +2,7 @@
 import { Alert, Button, Group, NativeSelect, NumberInput, Paper, Stack, Text, TextInput, Title, useMantineColorScheme, type MantineColorScheme } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { AppSettings, UpdateSettingsRequest } from '../../components/contract-types';
+import type { AppSettings, UpdateSettingsRequest } from '../../../../runner/service/contract';
 import { apiErrorOf, useCurator } from '../../api';
 
 interface Draft {
