@@ -5,15 +5,9 @@
  * nonce made for it, and the same nonce goes into the page as `<meta name="csp-nonce">`.
  * Pure (web `Request`/`Response` only), so the unit tests run it without Electron.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { contentTypeOf, indexFile, PLACEHOLDER_PAGE, resolveStatic } from '../runner/host/static.js';
-import { APP_HOST, APP_SCHEME, buildCsp, injectNonce } from './security.js';
-
-/** A fresh nonce for one response: 16 random bytes, base64. */
-export function newNonce(): string {
-  return randomBytes(16).toString('base64');
-}
+import { contentTypeOf, indexFile, injectNonce, newNonce, PLACEHOLDER_PAGE, resolveStatic } from '../runner/host/static.js';
+import { APP_HOST, APP_SCHEME, buildCsp } from './security.js';
 
 /** Headers every response gets. */
 const COMMON = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-cache' };

@@ -58,19 +58,6 @@ export function buildCsp(nonce: string): string {
   ].join('; ');
 }
 
-/**
- * Puts `<meta name="csp-nonce" content="N">` at the start of the page's `<head>`, where the
- * renderer's entry reads it to give its injected styles the nonce. A page without a head gets
- * the meta in front of everything.
- */
-export function injectNonce(html: string, nonce: string): string {
-  const meta = `<meta name="csp-nonce" content="${nonce}">`;
-  const head = /<head(\s[^>]*)?>/i.exec(html);
-  if (!head) return meta + html;
-  const at = head.index + head[0].length;
-  return html.slice(0, at) + meta + html.slice(at);
-}
-
 function parse(url: string): URL | null {
   try {
     return new URL(url);

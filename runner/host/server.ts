@@ -6,7 +6,7 @@
  * whole CuratorApi as `{id, method, params}` → `{id, result}` | `{id, error}`, and pushes
  * `{type: "event", run_id, event}` for subscribed runs. Other paths serve the built renderer.
  */
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
@@ -15,7 +15,7 @@ import type { ApiErrorCode, CuratorApi, CuratorEvent, CuratorEvents, WireEvent, 
 import { API_METHODS } from '../service/schemas.js';
 import { callApi, parseCallBody, parseWireMessage } from './rpc.js';
 import { allowedHosts, foreignOrigin, hostForUrl, isLoopback, newToken, requestToken, tokenCookieName, tokensEqual } from './security.js';
-import { indexFile, PLACEHOLDER_PAGE, readHtml, resolveStatic, sendFile, sendHtml } from './static.js';
+import { indexFile, newNonce, PLACEHOLDER_PAGE, resolveStatic, sendFile, sendHtml } from './static.js';
 
 /** What the server serves and where. */
 export interface ServeOptions {
@@ -123,12 +123,12 @@ export async function startServer(opts: ServeOptions): Promise<CuratorServer> {
       case 'file': {
         if (!/\.html?$/i.test(target.file)) return sendFile(res, target.file, target.size, head, { ...COMMON_HEADERS, ...headers });
         const nonce = newNonce();
-        return sendHtml(res, await readHtml(target.file), nonce, head, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req, nonce) });
+        return sendHtml(res, await readFile(target.file, 'utf8'), nonce, head, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req, nonce) });
       }
       case 'index': {
         const index = await indexFile(rendererDir);
         const nonce = newNonce();
-        return sendHtml(res, index ? await readHtml(index.file) : PLACEHOLDER_PAGE, nonce, head, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req, nonce) });
+        return sendHtml(res, index ? await readFile(index.file, 'utf8') : PLACEHOLDER_PAGE, nonce, head, { ...COMMON_HEADERS, ...headers, 'Content-Security-Policy': csp(req, nonce) });
       }
     }
   }
@@ -258,11 +258,6 @@ export async function startServer(opts: ServeOptions): Promise<CuratorServer> {
         }, 1000).unref();
       }),
   };
-}
-
-/** A new style nonce for one HTML response (128 random bits, base64). */
-function newNonce(): string {
-  return randomBytes(16).toString('base64');
 }
 
 function isApiPath(pathname: string): boolean {

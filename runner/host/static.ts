@@ -3,8 +3,9 @@
  * resolved inside the folder, and refused when it would leave it (`..`, encoded slashes, a
  * symbolic link pointing elsewhere). Until a renderer is built, a minimal page says so.
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 
@@ -82,6 +83,11 @@ export function sendFile(res: ServerResponse, file: string, size: number, head: 
   stream.pipe(res);
 }
 
+/** A new style nonce for one HTML response (128 random bits, base64); both hosts make one per page. */
+export function newNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
 /**
  * Puts `<meta name="csp-nonce" content="N">` at the start of the page's head, where the renderer
  * reads the style nonce the Content-Security-Policy allows (a nonce is base64: no escaping needed).
@@ -99,11 +105,6 @@ export function sendHtml(res: ServerResponse, html: string, nonce: string, head:
   const body = Buffer.from(injectNonce(html, nonce));
   res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store' });
   res.end(head ? undefined : body);
-}
-
-/** Reads an HTML file of the build. */
-export function readHtml(file: string): Promise<string> {
-  return readFile(file, 'utf8');
 }
 
 /** The index page of the renderer build, or null when there is none. */

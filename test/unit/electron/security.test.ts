@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newNonce, serveAppRequest } from '../../../electron/app-files.js';
-import { APP_INDEX_URL, buildCsp, injectNonce, isAllowedExternal, isAppUrl, isPermissionGranted, windowWebPreferences } from '../../../electron/security.js';
+import { serveAppRequest } from '../../../electron/app-files.js';
+import { injectNonce, newNonce } from '../../../runner/host/static.js';
+import { APP_INDEX_URL, buildCsp, isAllowedExternal, isAppUrl, isPermissionGranted, windowWebPreferences } from '../../../electron/security.js';
 
 const ELECTRON_DIR = path.resolve(import.meta.dirname, '../../../electron');
 
