@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { LOCATION_FILE, readLocation } from '../runner/service/settings.js';
+import { curatorHome, locationFile } from '../runner/history/paths.js';
 
 /** The folders the app starts with. */
 export interface AppFolders {
@@ -18,9 +18,7 @@ export interface AppFolders {
 
 /** The data folder to open: CURATOR_HOME, else the one location.json in `userData` names, else `userData`. */
 export function appFolders(env: NodeJS.ProcessEnv, userData: string): AppFolders {
-  if (env.CURATOR_HOME) return { home: path.resolve(env.CURATOR_HOME), locationFile: null };
-  const locationFile = path.join(userData, LOCATION_FILE);
-  return { home: readLocation(locationFile) ?? userData, locationFile };
+  return { home: curatorHome(env, process.platform, userData), locationFile: locationFile(env, userData) };
 }
 
 /** The same file in `app.asar.unpacked` when it is packed and its unpacked copy exists; else `file`. */

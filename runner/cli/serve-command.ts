@@ -5,7 +5,7 @@ import { startServer, ServeError, type CuratorServer } from '../host/server.js';
 import { isLoopback } from '../host/security.js';
 import { defaultRendererDir } from '../service/paths.js';
 import { createCuratorService } from '../service/service.js';
-import { resolveCuratorHome } from '../service/settings.js';
+import { curatorHome } from '../history/paths.js';
 import { EXIT } from './exit-codes.js';
 
 /** Options of `curator serve`. */
@@ -47,7 +47,7 @@ export async function serveCommand(o: ServeCommandOptions): Promise<number> {
   }
 
   // The data folder: CURATOR_HOME, else the one chosen in the settings, else the app-data folder.
-  const home = resolveCuratorHome();
+  const home = curatorHome();
   let history: HistoryStore;
   try {
     history = HistoryStore.open({ home });

@@ -41,10 +41,19 @@ export const LOCATION_FILE = 'location.json';
  * app-data folder names (chosen in the app's settings), else the default app-data folder. Every
  * host (CLI, `curator serve`, the desktop app) opens the history here.
  */
-export function curatorHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function curatorHome(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, appData: string = defaultAppDataDir(env, platform)): string {
   if (env.CURATOR_HOME) return defaultCuratorHome(env, platform);
-  const appData = defaultCuratorHome({ ...env, CURATOR_HOME: '' }, platform);
   return chosenDataDir(path.join(appData, LOCATION_FILE)) ?? appData;
+}
+
+/** The default app-data folder, CURATOR_HOME ignored (Electron's `userData`): where location.json lives. */
+export function defaultAppDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  return defaultCuratorHome({ ...env, CURATOR_HOME: '' }, platform);
+}
+
+/** Where a newly chosen data folder is recorded; null when CURATOR_HOME chooses the folder instead. */
+export function locationFile(env: NodeJS.ProcessEnv = process.env, appData: string = defaultAppDataDir(env)): string | null {
+  return env.CURATOR_HOME ? null : path.join(appData, LOCATION_FILE);
 }
 
 /** The absolute data folder a location file names, or null (no file, unreadable, or not absolute). */

@@ -21,7 +21,8 @@ import { inputFilesOf, listTemplates, preparePipeline } from './pipeline-source.
 import { previewInput, readPage, writerFiles } from './previews.js';
 import { RunManager, type QueuedRun } from './run-manager.js';
 import { parseArgs } from './schemas.js';
-import { defaultLocationFile, resolveCuratorHome, SettingsStore } from './settings.js';
+import { curatorHome, locationFile } from '../history/paths.js';
+import { SettingsStore } from './settings.js';
 
 /** What the service is built from. */
 export interface CuratorServiceOptions {
@@ -31,7 +32,7 @@ export interface CuratorServiceOptions {
    * option); without it, the `max_concurrent_runs` setting (default 1).
    */
   maxConcurrentRuns?: number;
-  /** The data folder in use, holding settings.json (default: `resolveCuratorHome()`). */
+  /** The data folder in use, holding settings.json (default: `curatorHome()`). */
   home?: string;
   /**
    * Where a new data folder is recorded for the next start (default: location.json in the default
@@ -71,8 +72,8 @@ class Service implements CuratorService {
     this.source = opts.source ?? 'serve';
     const log = opts.log ?? ((m) => process.stderr.write(`curator service: ${m}\n`));
     this.settingsStore = new SettingsStore({
-      home: opts.home ?? resolveCuratorHome(),
-      locationFile: opts.locationFile === undefined ? defaultLocationFile() : opts.locationFile,
+      home: opts.home ?? curatorHome(),
+      locationFile: opts.locationFile === undefined ? locationFile() : opts.locationFile,
       ...(opts.maxConcurrentRuns !== undefined ? { maxConcurrentRuns: Math.max(1, Math.floor(opts.maxConcurrentRuns)) } : {}),
       log,
     });

@@ -2,14 +2,12 @@
  * The app's settings: `<data folder>/settings.json` (runs at once, GPU allow-list, output folder),
  * written atomically (a temporary file, then a rename). The data folder itself cannot live inside
  * itself, so a chosen one is recorded in `location.json` in the default app-data folder and used
- * from the next start on (`resolveCuratorHome`); CURATOR_HOME still wins over both.
+ * from the next start on (`curatorHome` in history/paths.ts); CURATOR_HOME still wins over both.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { chosenDataDir, curatorHome, defaultCuratorHome, LOCATION_FILE } from '../history/paths.js';
-
-export { LOCATION_FILE };
+import { chosenDataDir } from '../history/paths.js';
 import type { AppSettings, UpdateSettingsRequest } from './contract.js';
 import { CuratorApiError } from './errors.js';
 import { writeFileAtomicallySync } from '../engine/atomic-write.js';
@@ -26,29 +24,6 @@ const StoredSettings = z.object({
   output_dir: z.string().min(1).refine((p) => path.isAbsolute(p)).optional(),
 });
 type Stored = z.output<typeof StoredSettings>;
-
-/** The default app-data folder (CURATOR_HOME ignored): where location.json lives. */
-export function defaultAppDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  return defaultCuratorHome({ ...env, CURATOR_HOME: '' }, platform);
-}
-
-/** location.json of the default app-data folder; null when CURATOR_HOME chooses the folder instead. */
-export function defaultLocationFile(env: NodeJS.ProcessEnv = process.env): string | null {
-  return env.CURATOR_HOME ? null : path.join(defaultAppDataDir(env), LOCATION_FILE);
-}
-
-/** The data folder a chosen location names, or null (no file, or one that cannot be read). */
-export function readLocation(file: string | null): string | null {
-  return file ? chosenDataDir(file) : null;
-}
-
-/**
- * The data folder to use at start: CURATOR_HOME, else the folder location.json names, else the
- * default app-data folder (Electron's `userData`). Hosts open the history here.
- */
-export function resolveCuratorHome(env: NodeJS.ProcessEnv = process.env): string {
-  return curatorHome(env);
-}
 
 /** What the settings store needs. */
 export interface SettingsStoreOptions {
@@ -83,7 +58,7 @@ export class SettingsStore {
   /** The settings now. */
   get(): AppSettings {
     const home = this.opts.home;
-    const next = readLocation(this.opts.locationFile);
+    const next = this.opts.locationFile ? chosenDataDir(this.opts.locationFile) : null;
     return {
       max_concurrent_runs: this.override ?? this.stored.max_concurrent_runs ?? 1,
       gpu_allow_list: this.stored.gpu_allow_list ?? null,

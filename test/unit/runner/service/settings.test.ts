@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createCuratorService, type CuratorService, type CuratorServiceOptions } from '../../../../runner/service/service.js';
-import { defaultAppDataDir, defaultLocationFile, resolveCuratorHome, SETTINGS_FILE } from '../../../../runner/service/settings.js';
+import { curatorHome, defaultAppDataDir, locationFile as defaultLocationFile } from '../../../../runner/history/paths.js';
+import { SETTINGS_FILE } from '../../../../runner/service/settings.js';
 import { MemoryHistory } from './memory-history.js';
 import { apiError, builtWorkers, finished, started, synthetic, tempDir } from './helpers.js';
 
@@ -86,12 +87,12 @@ describe('CuratorService: settings', () => {
     const env = { HOME: path.join(dir, 'user'), XDG_CONFIG_HOME: path.join(dir, 'config') };
     const appData = defaultAppDataDir(env);
     expect(defaultLocationFile(env)).toBe(path.join(appData, 'location.json'));
-    expect(resolveCuratorHome(env)).toBe(appData);
+    expect(curatorHome(env)).toBe(appData);
     const other = createCuratorService({ history: new MemoryHistory(), home: appData, locationFile: defaultLocationFile(env), resourcesDir: null, log: () => undefined });
     await other.updateSettings({ data_dir: moved });
     await other.close();
-    expect(resolveCuratorHome(env)).toBe(moved);
-    expect(resolveCuratorHome({ ...env, CURATOR_HOME: path.join(dir, 'forced') })).toBe(path.join(dir, 'forced'));
+    expect(curatorHome(env)).toBe(moved);
+    expect(curatorHome({ ...env, CURATOR_HOME: path.join(dir, 'forced') })).toBe(path.join(dir, 'forced'));
     expect(defaultLocationFile({ ...env, CURATOR_HOME: path.join(dir, 'forced') })).toBeNull();
   });
 
